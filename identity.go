@@ -1,6 +1,13 @@
 package actiongate
 
-import "time"
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"math/big"
+	"regexp"
+	"time"
+)
 
 // Identity is a caller of the API: an access key in one account, with what it may
 // do. Its secret access key is kept sealed in the Store (SecretRef kind
@@ -19,4 +26,124 @@ type Identity struct {
 	// for none.
 	UserARN     string
 	CreatedTime time.Time
+}
+
+// NewIdentity describes an identity to create.
+type NewIdentity struct {
+	AccountID string
+	Admin     bool
+	Policy    []byte // optional IAM-style policy document
+	UserARN   string // optional QuickSight user the key acts as
+	// AccessKeyID and SecretAccessKey are generated when empty. Both or neither.
+	AccessKeyID     string
+	SecretAccessKey Secret
+}
+
+var (
+	accessKeyIDPattern = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
+	userARNPattern     = regexp.MustCompile(`^arn:aws:quicksight:[a-z0-9-]+:[0-9]{12}:user/[^/]+/.+$`)
+)
+
+// CreateIdentity creates an identity and returns it with its secret access key,
+// which is shown to the caller once and kept only sealed. Errors: KindInvalid,
+// KindExists when the access key id is taken.
+func (s *Service) CreateIdentity(ctx context.Context, in NewIdentity) (*Identity, Secret, error) {
+	if err := ValidateAccountID(in.AccountID); err != nil {
+		return nil, Secret{}, err
+	}
+	if (in.AccessKeyID == "") != in.SecretAccessKey.IsZero() {
+		return nil, Secret{}, Errorf(KindInvalid, "Give both an access key id and a secret access key, or neither.")
+	}
+	if in.AccessKeyID == "" {
+		in.AccessKeyID = "AKIA" + s.randomString(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+		in.SecretAccessKey = NewSecret([]byte(s.randomString(40,
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")))
+	}
+	if !accessKeyIDPattern.MatchString(in.AccessKeyID) {
+		return nil, Secret{}, Errorf(KindInvalid, "An access key id must be 16 to 128 upper-case letters and digits.")
+	}
+	if n := in.SecretAccessKey.Len(); n < 16 || n > 128 {
+		return nil, Secret{}, Errorf(KindInvalid, "A secret access key must be 16 to 128 characters long.")
+	}
+	if in.UserARN != "" && !userARNPattern.MatchString(in.UserARN) {
+		return nil, Secret{}, Errorf(KindInvalid, "The user must be a QuickSight user ARN (arn:aws:quicksight:<region>:<account>:user/<namespace>/<name>).")
+	}
+	if len(in.Policy) > 0 && !json.Valid(in.Policy) {
+		return nil, Secret{}, Errorf(KindInvalid, "The policy must be a JSON document.")
+	}
+	id := &Identity{
+		AccessKeyID: in.AccessKeyID,
+		AccountID:   in.AccountID,
+		ARN:         "arn:aws:iam::" + in.AccountID + ":user/actiongate/" + in.AccessKeyID,
+		Admin:       in.Admin,
+		Policy:      in.Policy,
+		UserARN:     in.UserARN,
+		CreatedTime: s.clock(),
+	}
+	ref := identitySecretRef(id)
+	ct, err := s.sealer.Seal(in.SecretAccessKey.Reveal(), ref.AAD())
+	if err != nil {
+		return nil, Secret{}, Internal(err)
+	}
+	if err := s.store.IdentityCreate(ctx, id, SealedSecret{Ref: ref, Ciphertext: ct}); err != nil {
+		if KindOf(err) == KindExists {
+			return nil, Secret{}, Errorf(KindExists, "Access key %s exists already.", id.AccessKeyID)
+		}
+		return nil, Secret{}, Internal(err)
+	}
+	return id, in.SecretAccessKey, nil
+}
+
+// IdentitySecret returns the identity of an access key with its secret access
+// key, for verifying a request signature. KindNotFound for an unknown key.
+func (s *Service) IdentitySecret(ctx context.Context, accessKeyID string) (*Identity, Secret, error) {
+	id, ct, err := s.store.IdentityGet(ctx, accessKeyID)
+	if err != nil {
+		if KindOf(err) == KindNotFound {
+			return nil, Secret{}, Errorf(KindNotFound, "Unknown access key.")
+		}
+		return nil, Secret{}, Internal(err)
+	}
+	pt, err := s.sealer.Open(ct, identitySecretRef(id).AAD())
+	if err != nil {
+		return nil, Secret{}, Internal(err)
+	}
+	return id, Secret{b: pt}, nil
+}
+
+// Bootstrap creates the first administrator, for in.AccountID, when no identity
+// exists yet, and returns nil when identities exist already. Two processes that
+// start together on an empty database may each create one; both are valid.
+func (s *Service) Bootstrap(ctx context.Context, in NewIdentity) (*Identity, Secret, error) {
+	n, err := s.store.IdentityCount(ctx)
+	if err != nil {
+		return nil, Secret{}, Internal(err)
+	}
+	if n > 0 {
+		return nil, Secret{}, nil
+	}
+	in.Admin = true
+	id, secret, err := s.CreateIdentity(ctx, in)
+	if KindOf(err) == KindExists { // a replica bootstrapped the same given key
+		return nil, Secret{}, nil
+	}
+	return id, secret, err
+}
+
+func identitySecretRef(id *Identity) SecretRef {
+	return SecretRef{AccountID: id.AccountID, Kind: SecretIdentity, OwnerID: id.AccessKeyID, Field: "SecretAccessKey"}
+}
+
+// randomString returns n characters drawn uniformly from alphabet.
+func (s *Service) randomString(n int, alphabet string) string {
+	b := make([]byte, n)
+	max := big.NewInt(int64(len(alphabet)))
+	for i := range b {
+		v, err := rand.Int(s.rand, max)
+		if err != nil {
+			panic("actiongate: no randomness: " + err.Error())
+		}
+		b[i] = alphabet[v.Int64()]
+	}
+	return string(b)
 }

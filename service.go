@@ -1,0 +1,702 @@
+package actiongate
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Config configures a Service. Store and Sealer are required; every other field
+// has a working zero value.
+type Config struct {
+	Store  Store
+	Sealer Sealer
+	// Region is the region of the ARNs the service issues and accepts;
+	// default "us-east-1".
+	Region string
+	// PageTokenKey signs pagination tokens. Replicas that share a database must
+	// share it. Default: a random key, good for one process.
+	PageTokenKey []byte
+	// Logger receives operational events; default slog.Default().
+	Logger *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Rand is the source of randomness for keys; default crypto/rand.Reader.
+	Rand io.Reader
+}
+
+// Service carries out the action-connector use cases: it authorizes the caller,
+// validates the input, applies the rules, and persists through the Store. Every
+// adapter (the QuickSight wire API, the CLI) goes through it.
+type Service struct {
+	store  Store
+	sealer Sealer
+	region string
+	pages  pageTokens
+	log    *slog.Logger
+	now    func() time.Time
+	rand   io.Reader
+}
+
+// NewService returns a Service for cfg.
+func NewService(cfg Config) *Service {
+	s := &Service{
+		store:  cfg.Store,
+		sealer: cfg.Sealer,
+		region: cmp.Or(cfg.Region, "us-east-1"),
+		log:    cfg.Logger,
+		now:    cfg.Now,
+		rand:   cfg.Rand,
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
+	s.pages.key = cfg.PageTokenKey
+	if len(s.pages.key) == 0 {
+		s.pages.key = make([]byte, 32)
+		if _, err := io.ReadFull(s.rand, s.pages.key); err != nil {
+			panic("actiongate: no randomness for the page token key: " + err.Error())
+		}
+	}
+	return s
+}
+
+// Region reports the region the service runs in.
+func (s *Service) Region() string { return s.region }
+
+// clock returns the current time at the millisecond precision the Store keeps.
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// CreateConnectorInput is the input of CreateActionConnector. Optional members
+// are nil when absent.
+type CreateConnectorInput struct {
+	AccountID        string
+	ConnectorID      string
+	Name             string
+	Type             ConnectorType
+	Description      *string
+	VPCConnectionARN *string
+	Auth             AuthConfig
+	// EnabledActions is nil when absent: every action of the type is enabled.
+	EnabledActions []string
+	Permissions    []Permission // nil when absent
+	Tags           []Tag        // nil when absent
+}
+
+// UpdateConnectorInput is the input of UpdateActionConnector. It replaces the
+// connector's name, description, VPC connection, authentication configuration
+// and enabled actions; the type never changes.
+type UpdateConnectorInput struct {
+	AccountID        string
+	ConnectorID      string
+	Name             string
+	Description      *string
+	VPCConnectionARN *string
+	Auth             AuthConfig
+	EnabledActions   []string
+}
+
+// CreateActionConnector creates a connector. Errors: KindInvalid for input that
+// breaks a rule, KindExists when the id is taken, KindDenied.
+func (s *Service) CreateActionConnector(ctx context.Context, caller *Identity, in CreateConnectorInput) (*Connector, error) {
+	if err := ValidateAccountID(in.AccountID); err != nil {
+		return nil, err
+	}
+	arn := ConnectorARN(s.region, in.AccountID, in.ConnectorID)
+	if err := s.authorize(caller, "CreateActionConnector", in.AccountID, arn); err != nil {
+		return nil, err
+	}
+	if err := firstError(
+		validateNewConnectorID(in.ConnectorID),
+		validateName(in.Name),
+		validateConnectorType(in.Type),
+		validateDescription(in.Description),
+		validateVPCConnectionARN(in.VPCConnectionARN),
+		validateAuth(in.Auth),
+		validateEnabledActions(in.EnabledActions),
+	); err != nil {
+		return nil, err
+	}
+	var perms []Permission
+	if in.Permissions != nil {
+		if err := validatePermissions("Permissions", in.Permissions, s.region, in.AccountID); err != nil {
+			return nil, err
+		}
+		perms = mergePermissions(nil, in.Permissions, nil)
+	}
+	if in.Tags != nil {
+		if err := validateTags(in.Tags); err != nil {
+			return nil, err
+		}
+	}
+	now := s.clock()
+	c := &Connector{
+		AccountID:        in.AccountID,
+		ID:               in.ConnectorID,
+		ARN:              arn,
+		Type:             in.Type,
+		Name:             in.Name,
+		Description:      deref(in.Description),
+		VPCConnectionARN: deref(in.VPCConnectionARN),
+		Auth:             in.Auth,
+		EnabledActions:   in.EnabledActions,
+		Status:           StatusCreationSuccessful,
+		CreatedTime:      now,
+		LastUpdatedTime:  now,
+	}
+	sealed, err := s.seal(c)
+	if err != nil {
+		return nil, err
+	}
+	tags := slices.SortedFunc(slices.Values(in.Tags), func(a, b Tag) int { return strings.Compare(a.Key, b.Key) })
+	if err := s.store.ConnectorCreate(ctx, c, sealed, perms, tags); err != nil {
+		return nil, s.storeError(err, c.ID)
+	}
+	s.log.InfoContext(ctx, "connector created", "account_id", c.AccountID, "connector_id", c.ID, "op", "CreateActionConnector")
+	return c, nil
+}
+
+// DescribeActionConnector returns a connector, without its secrets.
+func (s *Service) DescribeActionConnector(ctx context.Context, caller *Identity, account, id string) (*Connector, error) {
+	if err := s.checkConnectorRef(caller, "DescribeActionConnector", account, id); err != nil {
+		return nil, err
+	}
+	c, err := s.store.ConnectorGet(ctx, account, id)
+	if err != nil {
+		return nil, s.storeError(err, id)
+	}
+	c.ARN = ConnectorARN(s.region, c.AccountID, c.ID)
+	return c, nil
+}
+
+// UpdateActionConnector replaces a connector's settings. Errors: KindInvalid,
+// KindNotFound, KindConflict when another write to the connector won, KindDenied.
+func (s *Service) UpdateActionConnector(ctx context.Context, caller *Identity, in UpdateConnectorInput) (*Connector, error) {
+	if err := s.checkConnectorRef(caller, "UpdateActionConnector", in.AccountID, in.ConnectorID); err != nil {
+		return nil, err
+	}
+	if err := firstError(
+		validateName(in.Name),
+		validateDescription(in.Description),
+		validateVPCConnectionARN(in.VPCConnectionARN),
+		validateAuth(in.Auth),
+		validateEnabledActions(in.EnabledActions),
+	); err != nil {
+		return nil, err
+	}
+	c, err := s.store.ConnectorGet(ctx, in.AccountID, in.ConnectorID)
+	if err != nil {
+		return nil, s.storeError(err, in.ConnectorID)
+	}
+	c.ARN = ConnectorARN(s.region, c.AccountID, c.ID)
+	c.Name = in.Name
+	c.Description = deref(in.Description)
+	c.VPCConnectionARN = deref(in.VPCConnectionARN)
+	c.Auth = in.Auth
+	c.EnabledActions = in.EnabledActions
+	c.Status = StatusUpdateSuccessful
+	c.Error = nil
+	c.LastUpdatedTime = s.clock()
+	sealed, err := s.seal(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.ConnectorUpdate(ctx, c, sealed); err != nil {
+		return nil, s.storeError(err, c.ID)
+	}
+	c.Version++
+	s.log.InfoContext(ctx, "connector updated", "account_id", c.AccountID, "connector_id", c.ID, "op", "UpdateActionConnector")
+	return c, nil
+}
+
+// DeleteActionConnector deletes a connector with its secrets, permissions and
+// tags, for good. It returns the connector as it was.
+func (s *Service) DeleteActionConnector(ctx context.Context, caller *Identity, account, id string) (*Connector, error) {
+	if err := s.checkConnectorRef(caller, "DeleteActionConnector", account, id); err != nil {
+		return nil, err
+	}
+	c, err := s.store.ConnectorGet(ctx, account, id)
+	if err != nil {
+		return nil, s.storeError(err, id)
+	}
+	if err := s.store.ConnectorDelete(ctx, account, id); err != nil {
+		return nil, s.storeError(err, id)
+	}
+	c.ARN = ConnectorARN(s.region, c.AccountID, c.ID)
+	s.log.InfoContext(ctx, "connector deleted", "account_id", account, "connector_id", id, "op", "DeleteActionConnector")
+	return c, nil
+}
+
+// ConnectorPage is one page of a connector list.
+type ConnectorPage struct {
+	Connectors []*Connector
+	NextToken  string // "" on the last page
+}
+
+// ListInput selects a page of ListActionConnectors.
+type ListInput struct {
+	AccountID  string
+	MaxResults *int   // 1 to 100; nil for the default, 100
+	NextToken  string // "" for the first page
+}
+
+// ListActionConnectors returns a page of the account's connectors, ordered by id.
+func (s *Service) ListActionConnectors(ctx context.Context, caller *Identity, in ListInput) (*ConnectorPage, error) {
+	if err := ValidateAccountID(in.AccountID); err != nil {
+		return nil, err
+	}
+	if err := s.authorize(caller, "ListActionConnectors", in.AccountID, ConnectorARN(s.region, in.AccountID, "*")); err != nil {
+		return nil, err
+	}
+	limit, err := pageSize(in.MaxResults, 1)
+	if err != nil {
+		return nil, err
+	}
+	return s.page(ctx, in.AccountID, "list", limit, in.NextToken, ConnectorFilter{})
+}
+
+// SearchFilter is one filter of SearchActionConnectors.
+type SearchFilter struct {
+	Name     string // one of the ActionConnectorSearchFilterNameEnum values
+	Operator string // StringEquals or StringLike
+	Value    string
+}
+
+// SearchInput selects a page of SearchActionConnectors.
+type SearchInput struct {
+	AccountID  string
+	Filters    []SearchFilter
+	MaxResults *int // 0 to 100; nil or 0 for the default, 100
+	NextToken  string
+}
+
+// SearchActionConnectors returns a page of the account's connectors that match
+// the one filter of in, ordered by id. Name filters match with StringEquals
+// exactly, and with StringLike case-insensitively, '*' standing for any run of
+// characters and a value without '*' matching anywhere in the name. Owner
+// filters match principals that hold UpdateActionConnector,
+// DeleteActionConnector or UpdateActionConnectorPermissions; viewer filters
+// also those that hold DescribeActionConnector.
+func (s *Service) SearchActionConnectors(ctx context.Context, caller *Identity, in SearchInput) (*ConnectorPage, error) {
+	if err := ValidateAccountID(in.AccountID); err != nil {
+		return nil, err
+	}
+	if err := s.authorize(caller, "SearchActionConnectors", in.AccountID, ConnectorARN(s.region, in.AccountID, "*")); err != nil {
+		return nil, err
+	}
+	limit, err := pageSize(in.MaxResults, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Filters) != 1 {
+		return nil, invalid("Filters", "must have exactly one item.")
+	}
+	f, err := s.searchFilter(in.AccountID, in.Filters[0])
+	if err != nil {
+		return nil, err
+	}
+	f0 := in.Filters[0]
+	return s.page(ctx, in.AccountID, "search\x00"+f0.Name+"\x00"+f0.Operator+"\x00"+f0.Value, limit, in.NextToken, f)
+}
+
+func (s *Service) searchFilter(account string, f SearchFilter) (ConnectorFilter, error) {
+	const path = "Filters.Operator"
+	if f.Operator != "StringEquals" && f.Operator != "StringLike" {
+		return ConnectorFilter{}, invalid(path, "must be StringEquals or StringLike.")
+	}
+	equalsOnly := func() error {
+		if f.Operator != "StringEquals" {
+			return invalid(path, "must be StringEquals for the %s filter.", f.Name)
+		}
+		return nil
+	}
+	principal := func(actions []string, sole bool) (ConnectorFilter, error) {
+		if err := equalsOnly(); err != nil {
+			return ConnectorFilter{}, err
+		}
+		if err := validatePrincipal("Filters.Value", f.Value, s.region, account); err != nil {
+			return ConnectorFilter{}, err
+		}
+		return ConnectorFilter{Principal: &PrincipalFilter{Principals: []string{f.Value}, Actions: actions, Sole: sole}}, nil
+	}
+	viewerOrOwner := slices.Concat(OwnerActions, ViewerActions)
+	switch f.Name {
+	case "ACTION_CONNECTOR_NAME":
+		if f.Value == "" {
+			return ConnectorFilter{}, invalid("Filters.Value", "must not be empty.")
+		}
+		if f.Operator == "StringEquals" {
+			return ConnectorFilter{Name: f.Value}, nil
+		}
+		if !strings.Contains(f.Value, "*") {
+			return ConnectorFilter{NameLike: "*" + f.Value + "*"}, nil
+		}
+		return ConnectorFilter{NameLike: f.Value}, nil
+	case "ACTION_CONNECTOR_TYPE":
+		if err := equalsOnly(); err != nil {
+			return ConnectorFilter{}, err
+		}
+		if !slices.Contains(ConnectorTypes, ConnectorType(f.Value)) {
+			return ConnectorFilter{}, invalid("Filters.Value", "must be one of the ActionConnectorType values.")
+		}
+		return ConnectorFilter{Type: ConnectorType(f.Value)}, nil
+	case "QUICKSIGHT_OWNER", "DIRECT_QUICKSIGHT_OWNER":
+		return principal(OwnerActions, false)
+	case "QUICKSIGHT_VIEWER_OR_OWNER", "DIRECT_QUICKSIGHT_VIEWER_OR_OWNER":
+		return principal(viewerOrOwner, false)
+	case "DIRECT_QUICKSIGHT_SOLE_OWNER":
+		return principal(OwnerActions, true)
+	}
+	return ConnectorFilter{}, invalid("Filters.Name", "must be one of the ActionConnectorSearchFilterNameEnum values.")
+}
+
+// pageSize checks a MaxResults value against the lower bound lo (the upper is
+// 100) and returns the page size, 100 when absent or zero.
+func pageSize(v *int, lo int) (int, error) {
+	if v == nil {
+		return MaxPageSize, nil
+	}
+	if *v < lo || *v > MaxPageSize {
+		return 0, invalid("MaxResults", "must be between %d and %d.", lo, MaxPageSize)
+	}
+	if *v == 0 {
+		return MaxPageSize, nil
+	}
+	return *v, nil
+}
+
+func (s *Service) page(ctx context.Context, account, query string, limit int, token string, f ConnectorFilter) (*ConnectorPage, error) {
+	scope := account + "\x00" + query
+	var after string
+	if token != "" {
+		var err error
+		if after, err = s.pages.open(scope, token); err != nil {
+			return nil, err
+		}
+	}
+	cs, err := s.store.ConnectorList(ctx, ConnectorListParams{AccountID: account, After: after, Limit: limit + 1, Filter: f})
+	if err != nil {
+		return nil, Internal(err)
+	}
+	p := &ConnectorPage{Connectors: cs}
+	if len(cs) > limit {
+		p.Connectors = cs[:limit]
+		p.NextToken = s.pages.issue(scope, cs[limit-1].ID)
+	}
+	for _, c := range p.Connectors {
+		c.ARN = ConnectorARN(s.region, c.AccountID, c.ID)
+	}
+	return p, nil
+}
+
+// DescribeActionConnectorPermissions returns the connector's permissions,
+// ordered by principal.
+func (s *Service) DescribeActionConnectorPermissions(ctx context.Context, caller *Identity, account, id string) (*Connector, []Permission, error) {
+	if err := s.checkConnectorRef(caller, "DescribeActionConnectorPermissions", account, id); err != nil {
+		return nil, nil, err
+	}
+	c, err := s.store.ConnectorGet(ctx, account, id)
+	if err != nil {
+		return nil, nil, s.storeError(err, id)
+	}
+	perms, err := s.store.PermissionList(ctx, account, id)
+	if err != nil {
+		return nil, nil, s.storeError(err, id)
+	}
+	c.ARN = ConnectorARN(s.region, c.AccountID, c.ID)
+	return c, perms, nil
+}
+
+// UpdateActionConnectorPermissions grants and revokes actions, merging them per
+// principal: granted actions are added to what the principal holds, revoked
+// ones removed, and a principal left with none disappears. The result holds at
+// most 64 principals (KindLimitExceeded). It returns the resulting permissions.
+func (s *Service) UpdateActionConnectorPermissions(ctx context.Context, caller *Identity, account, id string, grant, revoke []Permission) (*Connector, []Permission, error) {
+	if err := s.checkConnectorRef(caller, "UpdateActionConnectorPermissions", account, id); err != nil {
+		return nil, nil, err
+	}
+	if grant != nil {
+		if err := validatePermissions("GrantPermissions", grant, s.region, account); err != nil {
+			return nil, nil, err
+		}
+	}
+	if revoke != nil {
+		if err := validatePermissions("RevokePermissions", revoke, s.region, account); err != nil {
+			return nil, nil, err
+		}
+	}
+	c, err := s.store.ConnectorGet(ctx, account, id)
+	if err != nil {
+		return nil, nil, s.storeError(err, id)
+	}
+	current, err := s.store.PermissionList(ctx, account, id)
+	if err != nil {
+		return nil, nil, s.storeError(err, id)
+	}
+	next := mergePermissions(current, grant, revoke)
+	if len(next) > MaxPermissions {
+		return nil, nil, Errorf(KindLimitExceeded,
+			"An action connector can have at most %d principals in its permissions; this change would leave %d.", MaxPermissions, len(next))
+	}
+	if err := s.store.PermissionReplace(ctx, account, id, c.Version, next); err != nil {
+		return nil, nil, s.storeError(err, id)
+	}
+	c.ARN = ConnectorARN(s.region, c.AccountID, c.ID)
+	return c, next, nil
+}
+
+// mergePermissions applies grant and then revoke to current, per principal, and
+// returns the result ordered by principal with sorted, unique actions.
+func mergePermissions(current, grant, revoke []Permission) []Permission {
+	held := make(map[string]map[string]bool)
+	add := func(p Permission) {
+		if held[p.Principal] == nil {
+			held[p.Principal] = make(map[string]bool)
+		}
+		for _, a := range p.Actions {
+			held[p.Principal][a] = true
+		}
+	}
+	for _, p := range current {
+		add(p)
+	}
+	for _, p := range grant {
+		add(p)
+	}
+	for _, p := range revoke {
+		for _, a := range p.Actions {
+			delete(held[p.Principal], a)
+		}
+	}
+	var out []Permission
+	for principal, actions := range held {
+		if len(actions) == 0 {
+			continue
+		}
+		out = append(out, Permission{Principal: principal, Actions: slices.Sorted(maps.Keys(actions))})
+	}
+	slices.SortFunc(out, func(a, b Permission) int { return strings.Compare(a.Principal, b.Principal) })
+	return out
+}
+
+// TagResource adds tags to the connector named by arn, replacing the values of
+// keys it has already. A connector has at most 200 tags (KindLimitExceeded).
+func (s *Service) TagResource(ctx context.Context, caller *Identity, arn string, tags []Tag) error {
+	account, id, err := s.parseConnectorARN(caller, "TagResource", arn)
+	if err != nil {
+		return err
+	}
+	if err := validateTags(tags); err != nil {
+		return err
+	}
+	return s.retagConnector(ctx, account, id, func(m map[string]string) error {
+		for _, t := range tags {
+			m[t.Key] = t.Value
+		}
+		if len(m) > MaxTags {
+			return Errorf(KindLimitExceeded, "A resource can have at most %d tags; this change would leave %d.", MaxTags, len(m))
+		}
+		return nil
+	})
+}
+
+// UntagResource removes the tags with the given keys from the connector named by
+// arn. Keys it does not have are ignored.
+func (s *Service) UntagResource(ctx context.Context, caller *Identity, arn string, keys []string) error {
+	account, id, err := s.parseConnectorARN(caller, "UntagResource", arn)
+	if err != nil {
+		return err
+	}
+	if err := validateTagKeys(keys); err != nil {
+		return err
+	}
+	return s.retagConnector(ctx, account, id, func(m map[string]string) error {
+		for _, k := range keys {
+			delete(m, k)
+		}
+		return nil
+	})
+}
+
+// ListTagsForResource returns the tags of the connector named by arn, ordered by key.
+func (s *Service) ListTagsForResource(ctx context.Context, caller *Identity, arn string) ([]Tag, error) {
+	account, id, err := s.parseConnectorARN(caller, "ListTagsForResource", arn)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := s.store.TagList(ctx, account, id)
+	if err != nil {
+		return nil, s.storeError(err, id)
+	}
+	return tags, nil
+}
+
+func (s *Service) retagConnector(ctx context.Context, account, id string, change func(map[string]string) error) error {
+	c, err := s.store.ConnectorGet(ctx, account, id)
+	if err != nil {
+		return s.storeError(err, id)
+	}
+	tags, err := s.store.TagList(ctx, account, id)
+	if err != nil {
+		return s.storeError(err, id)
+	}
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	if err := change(m); err != nil {
+		return err
+	}
+	next := make([]Tag, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		next = append(next, Tag{Key: k, Value: m[k]})
+	}
+	if err := s.store.TagReplace(ctx, account, id, c.Version, next); err != nil {
+		return s.storeError(err, id)
+	}
+	return nil
+}
+
+// parseConnectorARN checks that arn names an action connector of the caller's
+// account in this region, authorizes op on it, and returns its account and id.
+func (s *Service) parseConnectorARN(caller *Identity, op, arn string) (account, id string, err error) {
+	const path = "ResourceArn"
+	prefix := "arn:aws:quicksight:" + s.region + ":"
+	rest, ok := strings.CutPrefix(arn, prefix)
+	if !ok {
+		return "", "", invalid(path, "must be an action-connector ARN in region %s (arn:aws:quicksight:%s:<account>:action-connector/<id>).", s.region, s.region)
+	}
+	account, id, ok = strings.Cut(rest, ":action-connector/")
+	if !ok {
+		return "", "", invalid(path, "must be an action-connector ARN (arn:aws:quicksight:%s:<account>:action-connector/<id>).", s.region)
+	}
+	if err := ValidateAccountID(account); err != nil {
+		return "", "", invalid(path, "has an account id that is not 12 digits.")
+	}
+	if err := s.authorize(caller, op, account, arn); err != nil {
+		return "", "", err
+	}
+	if err := ValidateConnectorID(id); err != nil {
+		return "", "", invalid(path, "has an action connector id that is not valid.")
+	}
+	return account, id, nil
+}
+
+// checkConnectorRef validates the account and connector id of a request and
+// authorizes op on the connector.
+func (s *Service) checkConnectorRef(caller *Identity, op, account, id string) error {
+	if err := ValidateAccountID(account); err != nil {
+		return err
+	}
+	if err := s.authorize(caller, op, account, ConnectorARN(s.region, account, id)); err != nil {
+		return err
+	}
+	return ValidateConnectorID(id)
+}
+
+// authorize decides whether caller may perform quicksight:<op> on resource in
+// account. An identity never acts outside its own account; administrators may do
+// everything within it; other identities are denied until a policy allows them.
+func (s *Service) authorize(caller *Identity, op, account, resource string) error {
+	if caller != nil && caller.AccountID == account && caller.Admin {
+		return nil
+	}
+	who := "anonymous"
+	if caller != nil {
+		who = caller.ARN
+	}
+	return Errorf(KindDenied, "User: %s is not authorized to perform: quicksight:%s on resource: %s", who, op, resource)
+}
+
+// storeError turns a Store error into the error a caller sees.
+func (s *Service) storeError(err error, id string) error {
+	switch KindOf(err) {
+	case KindNotFound:
+		return Errorf(KindNotFound, "Action connector %s does not exist.", id)
+	case KindExists:
+		return Errorf(KindExists, "Action connector %s already exists.", id)
+	case KindConflict:
+		return Errorf(KindConflict, "Action connector %s was changed by another request at the same time; retry.", id)
+	}
+	return Internal(err)
+}
+
+// secretFields returns the secret members of a, with the field names that bind
+// their ciphertexts.
+func secretFields(a *AuthConfig) map[string]*Secret {
+	m := make(map[string]*Secret)
+	switch {
+	case a.APIKey != nil:
+		m["ApiKey"] = &a.APIKey.APIKey
+	case a.Basic != nil:
+		m["Password"] = &a.Basic.Password
+	case a.ClientCredentials != nil && a.ClientCredentials.Client != nil:
+		m["ClientSecret"] = &a.ClientCredentials.Client.ClientSecret
+	case a.AuthorizationCode != nil && a.AuthorizationCode.Client != nil:
+		m["ClientSecret"] = &a.AuthorizationCode.Client.ClientSecret
+	}
+	return m
+}
+
+// seal encrypts the secrets of c, each bound to the connector and its field.
+func (s *Service) seal(c *Connector) ([]SealedSecret, error) {
+	fields := secretFields(&c.Auth)
+	var out []SealedSecret
+	for _, field := range slices.Sorted(maps.Keys(fields)) {
+		secret := fields[field]
+		ref := SecretRef{AccountID: c.AccountID, Kind: SecretConnector, OwnerID: c.ID, Field: field}
+		ct, err := s.sealer.Seal(secret.Reveal(), ref.AAD())
+		if err != nil {
+			return nil, Internal(err)
+		}
+		out = append(out, SealedSecret{Ref: ref, Ciphertext: ct})
+	}
+	return out, nil
+}
+
+// OpenConnectorSecrets fills the secret members of c's Auth from the Store. It
+// is for the code that uses the credentials on the wire, never for responses.
+func (s *Service) OpenConnectorSecrets(ctx context.Context, c *Connector) error {
+	for field, secret := range secretFields(&c.Auth) {
+		ref := SecretRef{AccountID: c.AccountID, Kind: SecretConnector, OwnerID: c.ID, Field: field}
+		ct, err := s.store.SecretGet(ctx, ref)
+		if err != nil {
+			return Internal(err)
+		}
+		pt, err := s.sealer.Open(ct, ref.AAD())
+		if err != nil {
+			return Internal(err)
+		}
+		*secret = NewSecret(pt)
+		clear(pt)
+	}
+	return nil
+}
+
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
