@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"errors"
 	"io"
 	"log/slog"
 	"maps"
+	mathrand "math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -437,20 +439,27 @@ func (s *Service) UpdateActionConnectorPermissions(ctx context.Context, caller *
 			return nil, nil, err
 		}
 	}
-	c, err := s.store.ConnectorGet(ctx, account, id)
+	var (
+		c    *Connector
+		next []Permission
+	)
+	err := s.retryConflicts(ctx, func() error {
+		var err error
+		if c, err = s.store.ConnectorGet(ctx, account, id); err != nil {
+			return err
+		}
+		current, err := s.store.PermissionList(ctx, account, id)
+		if err != nil {
+			return err
+		}
+		next = mergePermissions(current, grant, revoke)
+		if len(next) > MaxPermissions {
+			return Errorf(KindLimitExceeded,
+				"An action connector can have at most %d principals in its permissions; this change would leave %d.", MaxPermissions, len(next))
+		}
+		return s.store.PermissionReplace(ctx, account, id, c.Version, next)
+	})
 	if err != nil {
-		return nil, nil, s.storeError(err, id)
-	}
-	current, err := s.store.PermissionList(ctx, account, id)
-	if err != nil {
-		return nil, nil, s.storeError(err, id)
-	}
-	next := mergePermissions(current, grant, revoke)
-	if len(next) > MaxPermissions {
-		return nil, nil, Errorf(KindLimitExceeded,
-			"An action connector can have at most %d principals in its permissions; this change would leave %d.", MaxPermissions, len(next))
-	}
-	if err := s.store.PermissionReplace(ctx, account, id, c.Version, next); err != nil {
 		return nil, nil, s.storeError(err, id)
 	}
 	c.ARN = ConnectorARN(s.region, c.AccountID, c.ID)
@@ -544,29 +553,51 @@ func (s *Service) ListTagsForResource(ctx context.Context, caller *Identity, arn
 }
 
 func (s *Service) retagConnector(ctx context.Context, account, id string, change func(map[string]string) error) error {
-	c, err := s.store.ConnectorGet(ctx, account, id)
-	if err != nil {
-		return s.storeError(err, id)
+	err := s.retryConflicts(ctx, func() error {
+		c, err := s.store.ConnectorGet(ctx, account, id)
+		if err != nil {
+			return err
+		}
+		tags, err := s.store.TagList(ctx, account, id)
+		if err != nil {
+			return err
+		}
+		m := make(map[string]string, len(tags))
+		for _, t := range tags {
+			m[t.Key] = t.Value
+		}
+		if err := change(m); err != nil {
+			return err
+		}
+		next := make([]Tag, 0, len(m))
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			next = append(next, Tag{Key: k, Value: m[k]})
+		}
+		return s.store.TagReplace(ctx, account, id, c.Version, next)
+	})
+	return s.storeError(err, id)
+}
+
+// maxConflictRetries bounds how often a merging write (tags, permissions) is
+// re-applied after losing a race to another write of the same connector.
+const maxConflictRetries = 50
+
+// retryConflicts runs write, a read-merge-write of one connector, again while
+// it loses races (KindConflict) to concurrent writes. Merges commute, so a
+// retried merge loses nothing; after maxConflictRetries the conflict is returned.
+func (s *Service) retryConflicts(ctx context.Context, write func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := write()
+		if KindOf(err) != KindConflict || attempt == maxConflictRetries {
+			return err
+		}
+		pause := time.Duration(1+mathrand.IntN(attempt*200)) * time.Microsecond
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
 	}
-	tags, err := s.store.TagList(ctx, account, id)
-	if err != nil {
-		return s.storeError(err, id)
-	}
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[t.Key] = t.Value
-	}
-	if err := change(m); err != nil {
-		return err
-	}
-	next := make([]Tag, 0, len(m))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		next = append(next, Tag{Key: k, Value: m[k]})
-	}
-	if err := s.store.TagReplace(ctx, account, id, c.Version, next); err != nil {
-		return s.storeError(err, id)
-	}
-	return nil
 }
 
 // parseConnectorARN checks that arn names an action connector of the caller's
@@ -620,8 +651,13 @@ func (s *Service) authorize(caller *Identity, op, account, resource string) erro
 	return Errorf(KindDenied, "User: %s is not authorized to perform: quicksight:%s on resource: %s", who, op, resource)
 }
 
-// storeError turns a Store error into the error a caller sees.
+// storeError turns a Store error into the error a caller sees. Errors the
+// Service made itself pass through.
 func (s *Service) storeError(err error, id string) error {
+	var e *Error
+	if err == nil || errors.As(err, &e) && e.Kind != KindNotFound && e.Kind != KindExists && e.Kind != KindConflict {
+		return err
+	}
 	switch KindOf(err) {
 	case KindNotFound:
 		return Errorf(KindNotFound, "Action connector %s does not exist.", id)

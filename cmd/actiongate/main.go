@@ -1,0 +1,73 @@
+// Command actiongate is the actiongate server and its administration tool.
+//
+//	actiongate serve            serve the QuickSight action-connector API
+//	actiongate keys create      create an access key
+//	actiongate vault status     show the encryption key terms and what they protect
+//	actiongate vault rotate     start a new key term for new writes
+//	actiongate vault rewrap     re-encrypt every secret with the newest term
+//
+// Every flag can also be set through the environment as ACTIONGATE_<FLAG>,
+// upper-cased with '-' as '_' (--data-dir is ACTIONGATE_DATA_DIR). A flag on
+// the command line wins over the environment.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `actiongate: a self-hosted action connector service speaking the QuickSight API.
+
+Usage:
+  actiongate serve [flags]           serve the API (see actiongate serve -h)
+  actiongate keys create [flags]     create an access key and print it as JSON
+  actiongate vault status [flags]    show key terms and how many secrets each protects
+  actiongate vault rotate [flags]    add a key term that new writes use
+  actiongate vault rewrap [flags]    re-encrypt every secret with the newest term
+
+Every flag also reads ACTIONGATE_<FLAG> from the environment (--data-dir: ACTIONGATE_DATA_DIR).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "actiongate:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// run runs the subcommand named by args[0].
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	sub := args[0]
+	if len(args) > 1 && (sub == "keys" || sub == "vault") {
+		sub += " " + args[1]
+		args = args[1:]
+	}
+	switch sub {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "keys create":
+		return keysCreate(ctx, args[1:], stdout, stderr)
+	case "vault status", "vault rotate", "vault rewrap":
+		return vaultCommand(ctx, sub, args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", sub)
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/actiongate/actiongate"
+	"github.com/actiongate/actiongate/restjson"
+)
+
+// defaultBootstrapAccount is the account of the first administrator when
+// ACTIONGATE_BOOTSTRAP_ACCOUNT_ID is not set.
+const defaultBootstrapAccount = "111122223333"
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		st       storage
+		addr     = fs.String("addr", "127.0.0.1:8080", "address to listen on")
+		region   = fs.String("region", "us-east-1", "AWS region the API answers for, in signatures and ARNs")
+		logLevel = fs.String("log-level", "info", "least important log level to write: debug, info, warn or error")
+	)
+	st.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	svc, _, _, closeStorage, err := st.open(ctx, *region, log)
+	if err != nil {
+		return err
+	}
+	defer closeStorage()
+	if err := bootstrap(ctx, svc, st.dataDir, stdout); err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           restjson.New(restjson.Config{Service: svc, Logger: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("serving the QuickSight action-connector API", "addr", ln.Addr().String(), "region", *region)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// bootstrap creates the first administrator when there is no identity. Its key
+// comes from ACTIONGATE_BOOTSTRAP_ACCESS_KEY_ID and
+// ACTIONGATE_BOOTSTRAP_SECRET_ACCESS_KEY when both are set; otherwise one is
+// generated, printed once, and written to <data-dir>/bootstrap-credentials in
+// the AWS shared-credentials format, mode 0600.
+func bootstrap(ctx context.Context, svc *actiongate.Service, dataDir string, stdout io.Writer) error {
+	in := actiongate.NewIdentity{
+		AccountID:   cmp.Or(os.Getenv("ACTIONGATE_BOOTSTRAP_ACCOUNT_ID"), defaultBootstrapAccount),
+		AccessKeyID: os.Getenv("ACTIONGATE_BOOTSTRAP_ACCESS_KEY_ID"),
+	}
+	secret := os.Getenv("ACTIONGATE_BOOTSTRAP_SECRET_ACCESS_KEY")
+	given := in.AccessKeyID != "" && secret != ""
+	if given {
+		in.SecretAccessKey = actiongate.NewSecret([]byte(secret))
+	} else {
+		in.AccessKeyID = ""
+	}
+	id, key, err := svc.Bootstrap(ctx, in)
+	if err != nil || id == nil || given {
+		return err
+	}
+	path := filepath.Join(dataDir, "bootstrap-credentials")
+	file := fmt.Sprintf("[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n", id.AccessKeyID, key.Reveal())
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Created the administrator of account %s. Its access key is shown once:\n"+
+		"  AccessKeyId:     %s\n  SecretAccessKey: %s\n"+
+		"Saved to %s (AWS shared-credentials format):\n"+
+		"  AWS_SHARED_CREDENTIALS_FILE=%s aws quicksight list-action-connectors --aws-account-id %s --region <region> --endpoint-url http://<addr>\n",
+		id.AccountID, id.AccessKeyID, key.Reveal(), path, path, id.AccountID)
+	return nil
+}

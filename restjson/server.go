@@ -1,0 +1,228 @@
+// Package restjson is the QuickSight wire adapter: it serves the action-connector
+// operations of the QuickSight API (restJson1 over HTTP, shapes in
+// shared/spec/quicksight-action-connectors.model.json) on top of an
+// actiongate.Service. It verifies every request's AWS Signature Version 4,
+// binds the model's routes, query names and members strictly, validates, calls
+// the Service, and renders results and errors the way the AWS SDKs expect.
+package restjson
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/google/uuid"
+
+	"github.com/actiongate/actiongate"
+	"github.com/actiongate/actiongate/sigv4"
+)
+
+// DefaultMaxBodyBytes is the default limit on request bodies: 1 MiB.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Config configures a Handler. Service is required.
+type Config struct {
+	Service *actiongate.Service
+	// MaxBodyBytes bounds request bodies; larger ones answer 413.
+	// Default DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// MaxSkew is how far a request's signing time may be from the server's
+	// clock; default 15 minutes.
+	MaxSkew time.Duration
+	// Logger receives request failures; default slog.Default().
+	Logger *slog.Logger
+	// Now is the clock signatures are checked against; default time.Now.
+	Now func() time.Time
+}
+
+// Handler serves the QuickSight action-connector API. It is an http.Handler.
+type Handler struct {
+	svc      *actiongate.Service
+	verifier *sigv4.Verifier
+	maxBody  int64
+	log      *slog.Logger
+	mux      *http.ServeMux
+}
+
+// New returns a Handler for cfg.
+func New(cfg Config) *Handler {
+	h := &Handler{
+		svc:     cfg.Service,
+		maxBody: cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
+		log:     cfg.Logger,
+		mux:     http.NewServeMux(),
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	h.verifier = &sigv4.Verifier{
+		Region:  cfg.Service.Region(),
+		Service: "quicksight",
+		MaxSkew: cfg.MaxSkew,
+		Now:     cfg.Now,
+		Lookup:  h.lookupSecret,
+	}
+	h.routes()
+	return h
+}
+
+// operation handles one API operation for an authenticated caller. It returns
+// the response body to send with status 200, or an error.
+type operation func(r *http.Request, caller *actiongate.Identity, body []byte) (response, error)
+
+func (h *Handler) routes() {
+	const (
+		connectors = "/accounts/{AwsAccountId}/action-connectors"
+		connector  = connectors + "/{ActionConnectorId}"
+		tags       = "/resources/{ResourceArn}/tags"
+	)
+	h.handle("POST "+connectors, h.createActionConnector)
+	h.handle("GET "+connectors, h.listActionConnectors)
+	h.handle("GET "+connector, h.describeActionConnector)
+	h.handle("PUT "+connector, h.updateActionConnector)
+	h.handle("DELETE "+connector, h.deleteActionConnector)
+	h.handle("GET "+connector+"/permissions", h.describeActionConnectorPermissions)
+	h.handle("POST "+connector+"/permissions", h.updateActionConnectorPermissions)
+	h.handle("POST /accounts/{AwsAccountId}/search/action-connectors", h.searchActionConnectors)
+	h.handle("POST "+tags, h.tagResource)
+	h.handle("DELETE "+tags, h.untagResource)
+	h.handle("GET "+tags, h.listTagsForResource)
+	h.handle("/", func(*http.Request, *actiongate.Identity, []byte) (response, error) {
+		return nil, &wireError{Code: "UnknownOperationException", Status: http.StatusNotFound,
+			Message: "The requested operation is not recognized by this service."}
+	})
+	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+}
+
+// ServeHTTP serves the API and GET /healthz.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mux.ServeHTTP(w, r)
+}
+
+// handle registers op under pattern, wrapped in what every operation shares:
+// a request id, the bounded body, the signature check, and rendering.
+func (h *Handler) handle(pattern string, op operation) {
+	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		requestID := uuid.NewString()
+		w.Header().Set("X-Amzn-RequestId", requestID)
+		body, err := h.readBody(w, r)
+		if err != nil {
+			h.writeError(w, r, requestID, err)
+			return
+		}
+		caller, err := h.authenticate(r, body)
+		if err != nil {
+			h.writeError(w, r, requestID, err)
+			return
+		}
+		out, err := op(r, caller, body)
+		if err != nil {
+			h.writeError(w, r, requestID, err)
+			return
+		}
+		out.setMeta(requestID)
+		writeJSON(w, http.StatusOK, out)
+	})
+}
+
+// readBody reads the request body, refusing one over the size limit (413) and,
+// when a body is sent, a Content-Type other than JSON (415).
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > h.maxBody {
+		return nil, tooLarge(h.maxBody)
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, h.maxBody)); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, tooLarge(h.maxBody)
+		}
+		return nil, serializationError("The request body could not be read.")
+	}
+	if buf.Len() > 0 {
+		if ct := r.Header.Get("Content-Type"); ct != "" {
+			mt, _, err := mime.ParseMediaType(ct)
+			if err != nil || (mt != "application/json" && mt != "application/x-amz-json-1.1") {
+				return nil, &wireError{Code: "UnsupportedMediaTypeException", Status: http.StatusUnsupportedMediaType,
+					Message: "The request body must be sent as application/json."}
+			}
+		}
+	}
+	return buf.Bytes(), nil
+}
+
+func tooLarge(limit int64) error {
+	return &wireError{Code: "RequestEntityTooLargeException", Status: http.StatusRequestEntityTooLarge,
+		Message: "The request body is larger than the limit of " + formatBytes(limit) + "."}
+}
+
+// authenticate verifies the request's signature and returns the identity that
+// made it.
+func (h *Handler) authenticate(r *http.Request, body []byte) (*actiongate.Identity, error) {
+	var slot identitySlot
+	ctx := context.WithValue(r.Context(), identitySlotKey{}, &slot)
+	if _, err := h.verifier.Verify(r.WithContext(ctx), body); err != nil {
+		return nil, err
+	}
+	return slot.id, nil
+}
+
+// identitySlot carries the identity that lookupSecret found out of the
+// verifier, so that each request reads its identity once.
+type identitySlot struct{ id *actiongate.Identity }
+
+type identitySlotKey struct{}
+
+func (h *Handler) lookupSecret(ctx context.Context, accessKeyID string) ([]byte, error) {
+	id, secret, err := h.svc.IdentitySecret(ctx, accessKeyID)
+	if err != nil {
+		if actiongate.KindOf(err) == actiongate.KindNotFound {
+			return nil, sigv4.ErrUnknownAccessKey
+		}
+		return nil, err
+	}
+	if slot, ok := ctx.Value(identitySlotKey{}).(*identitySlot); ok {
+		slot.id = id
+	}
+	return secret.Reveal(), nil
+}
+
+// responseMeta holds the members every successful response has: Status (the
+// HTTP status, which QuickSight also sends in the body) and RequestId.
+type responseMeta struct {
+	Status    int    `json:"Status"`
+	RequestId string `json:"RequestId"`
+}
+
+func (m *responseMeta) setMeta(requestID string) {
+	m.Status, m.RequestId = http.StatusOK, requestID
+}
+
+// response is what operations return: a response shape with responseMeta inlined.
+type response interface{ setMeta(requestID string) }
+
+func formatBytes(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v, json.Deterministic(true))
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"Message":"An internal error occurred."}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+}
