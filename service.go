@@ -166,6 +166,7 @@ func (s *Service) CreateActionConnector(ctx context.Context, caller *Identity, i
 	if err := s.store.ConnectorCreate(ctx, c, sealed, perms, tags); err != nil {
 		return nil, s.storeError(err, c.ID)
 	}
+	c.Version = 1
 	s.log.InfoContext(ctx, "connector created", "account_id", c.AccountID, "connector_id", c.ID, "op", "CreateActionConnector")
 	return c, nil
 }

@@ -10,23 +10,29 @@ import (
 // identities that call the API, and the vault's data keys. Drivers hold SQL, not
 // business rules: every rule is applied by the Service before a Store call.
 //
+// Connectors are stored without their ARN, which the Service derives, and
+// times are kept to the microsecond. Orderings are by bytes (Go's
+// strings.Compare), whatever the database's collation.
+//
 // Errors: a missing resource is KindNotFound, a duplicate KindExists, a write
 // whose expected version is no longer current KindConflict; anything else is
 // returned as it is and counts as KindInternal. Every method is safe for
 // concurrent use, also by several processes sharing one database.
 type Store interface {
-	// ConnectorCreate stores a new connector (its Version is set to 1) with its
-	// sealed secrets, permissions and tags, all or nothing.
+	// ConnectorCreate stores a new connector, with stored Version 1, and its
+	// sealed secrets, permissions and tags, all or nothing. c is not changed.
 	ConnectorCreate(ctx context.Context, c *Connector, secrets []SealedSecret, perms []Permission, tags []Tag) error
 	// ConnectorGet returns the connector, without secrets.
 	ConnectorGet(ctx context.Context, account, id string) (*Connector, error)
 	// ConnectorUpdate replaces the stored connector and all its sealed secrets if
-	// the stored Version equals c.Version, and then sets both to c.Version+1.
+	// the stored Version equals c.Version; the stored Version becomes
+	// c.Version+1. c is not changed.
 	ConnectorUpdate(ctx context.Context, c *Connector, secrets []SealedSecret) error
 	// ConnectorDelete removes the connector with its secrets, permissions and tags.
 	ConnectorDelete(ctx context.Context, account, id string) error
-	// ConnectorList returns at most p.Limit connectors of p.AccountID that match
-	// p.Filter and whose id sorts after p.After, ordered by id.
+	// ConnectorList returns the first p.Limit connectors (all of them when fewer
+	// remain; none when p.Limit <= 0) of p.AccountID that match p.Filter and
+	// whose id sorts after p.After, ordered by id.
 	ConnectorList(ctx context.Context, p ConnectorListParams) ([]*Connector, error)
 
 	// PermissionList returns the connector's permissions ordered by principal,
@@ -50,7 +56,8 @@ type Store interface {
 	// returns KindConflict when it is not, KindNotFound when ref is gone.
 	SecretReplace(ctx context.Context, ref SecretRef, prev, next []byte) error
 
-	// IdentityCreate stores an identity and its sealed secret access key.
+	// IdentityCreate stores an identity and its sealed secret access key, whose
+	// Ref is (id.AccountID, SecretIdentity, id.AccessKeyID, "SecretAccessKey").
 	IdentityCreate(ctx context.Context, id *Identity, secret SealedSecret) error
 	// IdentityGet returns the identity of an access key and its sealed secret.
 	IdentityGet(ctx context.Context, accessKeyID string) (*Identity, []byte, error)
@@ -82,8 +89,9 @@ type ConnectorListParams struct {
 // fields must all hold.
 type ConnectorFilter struct {
 	Name string // the name equals this, exactly
-	// NameLike is a pattern the name matches case-insensitively, where '*' stands
-	// for any run of characters and every other character for itself.
+	// NameLike is a pattern the name matches ignoring ASCII case (names are
+	// ASCII), where '*' stands for any run of characters and every other
+	// character for itself.
 	NameLike  string
 	Type      ConnectorType
 	Principal *PrincipalFilter
