@@ -44,6 +44,19 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, envOptions{})
+}
+
+// envOptions adjust the server of newEnvWith.
+type envOptions struct {
+	// sealer wraps the vault, to inject faults.
+	sealer func(actiongate.Sealer) actiongate.Sealer
+	// logs receives the server's logs, at debug level.
+	logs io.Writer
+}
+
+func newEnvWith(t testing.TB, o envOptions) *env {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "actiongate.db"))
 	if err != nil {
@@ -60,7 +73,14 @@ func newEnv(t testing.TB) *env {
 	}
 	clock := func() time.Time { return testNow }
 	log := slog.New(slog.DiscardHandler)
-	svc := actiongate.NewService(actiongate.Config{Store: st, Sealer: b, Region: testRegion, Now: clock, Logger: log,
+	if o.logs != nil {
+		log = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	var sealer actiongate.Sealer = b
+	if o.sealer != nil {
+		sealer = o.sealer(b)
+	}
+	svc := actiongate.NewService(actiongate.Config{Store: st, Sealer: sealer, Region: testRegion, Now: clock, Logger: log,
 		PageTokenKey: []byte("0123456789abcdef0123456789abcdef")})
 	if _, _, err := svc.CreateIdentity(ctx, actiongate.NewIdentity{AccountID: testAccount, Admin: true,
 		AccessKeyID: testKeyID, SecretAccessKey: actiongate.NewSecret([]byte(testSecret))}); err != nil {

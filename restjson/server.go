@@ -11,9 +11,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -115,6 +117,7 @@ func (h *Handler) handle(pattern string, op operation) {
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		requestID := uuid.NewString()
 		w.Header().Set("X-Amzn-RequestId", requestID)
+		defer h.recoverPanic(w, r, requestID)
 		body, err := h.readBody(w, r)
 		if err != nil {
 			h.writeError(w, r, requestID, err)
@@ -133,6 +136,22 @@ func (h *Handler) handle(pattern string, op operation) {
 		out.setMeta(requestID)
 		writeJSON(w, http.StatusOK, out)
 	})
+}
+
+// recoverPanic turns a panic in an operation into an InternalFailureException
+// and logs where it happened. The panic's value is not logged: it may hold
+// anything, secrets included.
+func (h *Handler) recoverPanic(w http.ResponseWriter, r *http.Request, requestID string) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	h.log.ErrorContext(r.Context(), "operation panicked", "request_id", requestID,
+		"panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
+	h.writeError(w, r, requestID, actiongate.Internal(errors.New("operation panicked")))
 }
 
 // readBody reads the request body, refusing one over the size limit (413) and,

@@ -46,13 +46,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeStorage()
-	if err := bootstrap(ctx, svc, st.dataDir, stdout); err != nil {
-		return fmt.Errorf("bootstrap: %w", err)
-	}
-
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
+	}
+	defer ln.Close()
+	if err := bootstrap(ctx, svc, st.dataDir, "http://"+ln.Addr().String(), *region, stdout); err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
 	}
 	srv := &http.Server{
 		Handler:           restjson.New(restjson.Config{Service: svc, Logger: log}),
@@ -85,7 +85,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // ACTIONGATE_BOOTSTRAP_SECRET_ACCESS_KEY when both are set; otherwise one is
 // generated, printed once, and written to <data-dir>/bootstrap-credentials in
 // the AWS shared-credentials format, mode 0600.
-func bootstrap(ctx context.Context, svc *actiongate.Service, dataDir string, stdout io.Writer) error {
+func bootstrap(ctx context.Context, svc *actiongate.Service, dataDir, endpoint, region string, stdout io.Writer) error {
 	in := actiongate.NewIdentity{
 		AccountID:   cmp.Or(os.Getenv("ACTIONGATE_BOOTSTRAP_ACCOUNT_ID"), defaultBootstrapAccount),
 		AccessKeyID: os.Getenv("ACTIONGATE_BOOTSTRAP_ACCESS_KEY_ID"),
@@ -101,7 +101,10 @@ func bootstrap(ctx context.Context, svc *actiongate.Service, dataDir string, std
 	if err != nil || id == nil || given {
 		return err
 	}
-	path := filepath.Join(dataDir, "bootstrap-credentials")
+	path, err := filepath.Abs(filepath.Join(dataDir, "bootstrap-credentials"))
+	if err != nil {
+		return err
+	}
 	file := fmt.Sprintf("[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n", id.AccessKeyID, key.Reveal())
 	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
 		return err
@@ -109,7 +112,7 @@ func bootstrap(ctx context.Context, svc *actiongate.Service, dataDir string, std
 	fmt.Fprintf(stdout, "Created the administrator of account %s. Its access key is shown once:\n"+
 		"  AccessKeyId:     %s\n  SecretAccessKey: %s\n"+
 		"Saved to %s (AWS shared-credentials format):\n"+
-		"  AWS_SHARED_CREDENTIALS_FILE=%s aws quicksight list-action-connectors --aws-account-id %s --region <region> --endpoint-url http://<addr>\n",
-		id.AccountID, id.AccessKeyID, key.Reveal(), path, path, id.AccountID)
+		"  AWS_SHARED_CREDENTIALS_FILE=%s aws quicksight list-action-connectors --aws-account-id %s --region %s --endpoint-url %s\n",
+		id.AccountID, id.AccessKeyID, key.Reveal(), path, path, id.AccountID, region, endpoint)
 	return nil
 }
