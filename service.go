@@ -703,25 +703,6 @@ func (s *Service) seal(c *Connector) ([]SealedSecret, error) {
 	return out, nil
 }
 
-// OpenConnectorSecrets fills the secret members of c's Auth from the Store. It
-// is for the code that uses the credentials on the wire, never for responses.
-func (s *Service) OpenConnectorSecrets(ctx context.Context, c *Connector) error {
-	for field, secret := range secretFields(&c.Auth) {
-		ref := SecretRef{AccountID: c.AccountID, Kind: SecretConnector, OwnerID: c.ID, Field: field}
-		ct, err := s.store.SecretGet(ctx, ref)
-		if err != nil {
-			return Internal(err)
-		}
-		pt, err := s.sealer.Open(ct, ref.AAD())
-		if err != nil {
-			return Internal(err)
-		}
-		*secret = NewSecret(pt)
-		clear(pt)
-	}
-	return nil
-}
-
 func firstError(errs ...error) error {
 	for _, err := range errs {
 		if err != nil {

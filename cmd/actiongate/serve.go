@@ -16,6 +16,7 @@ import (
 
 	"github.com/actiongate/actiongate"
 	"github.com/actiongate/actiongate/restjson"
+	"github.com/actiongate/actiongate/vault"
 )
 
 // defaultBootstrapAccount is the account of the first administrator when
@@ -30,6 +31,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		addr     = fs.String("addr", "127.0.0.1:8080", "address to listen on")
 		region   = fs.String("region", "us-east-1", "AWS region the API answers for, in signatures and ARNs")
 		logLevel = fs.String("log-level", "info", "least important log level to write: debug, info, warn or error")
+		reload   = fs.Duration("keyring-reload-interval", 30*time.Second, "how often to re-read the vault's key terms, so that a rotation reaches running servers")
 	)
 	st.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -41,11 +43,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	svc, _, _, closeStorage, err := st.open(ctx, *region, log)
+	if *reload <= 0 {
+		return errors.New("--keyring-reload-interval must be positive")
+	}
+	svc, _, barrier, closeStorage, err := st.open(ctx, *region, log)
 	if err != nil {
 		return err
 	}
 	defer closeStorage()
+	go reloadKeyring(ctx, barrier, *reload, log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -78,6 +84,24 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// reloadKeyring re-reads the vault's keyring every interval until ctx ends, so
+// that the server seals with a term that "actiongate vault rotate" or another
+// replica added. Opening a value sealed under a newer term reloads at once.
+func reloadKeyring(ctx context.Context, b *vault.Barrier, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := b.Reload(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("reloading the vault keyring", "err", err)
+			}
+		}
+	}
 }
 
 // bootstrap creates the first administrator when there is no identity. Its key
