@@ -24,6 +24,7 @@ import (
 
 	"github.com/actiongate/actiongate"
 	"github.com/actiongate/actiongate/sigv4"
+	"github.com/actiongate/actiongate/throttle"
 )
 
 // DefaultMaxBodyBytes is the default limit on request bodies: 1 MiB.
@@ -42,12 +43,15 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock signatures are checked against; default time.Now.
 	Now func() time.Time
+	// Throttle limits each account's request rate; nil for no limit.
+	Throttle *throttle.Limiter
 }
 
 // Handler serves the QuickSight action-connector API. It is an http.Handler.
 type Handler struct {
 	svc      *actiongate.Service
 	verifier *sigv4.Verifier
+	throttle *throttle.Limiter
 	maxBody  int64
 	log      *slog.Logger
 	mux      *http.ServeMux
@@ -56,10 +60,11 @@ type Handler struct {
 // New returns a Handler for cfg.
 func New(cfg Config) *Handler {
 	h := &Handler{
-		svc:     cfg.Service,
-		maxBody: cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
-		log:     cfg.Logger,
-		mux:     http.NewServeMux(),
+		svc:      cfg.Service,
+		throttle: cfg.Throttle,
+		maxBody:  cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
+		log:      cfg.Logger,
+		mux:      http.NewServeMux(),
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -85,18 +90,18 @@ func (h *Handler) routes() {
 		connector  = connectors + "/{ActionConnectorId}"
 		tags       = "/resources/{ResourceArn}/tags"
 	)
-	h.handle("POST "+connectors, h.createActionConnector)
-	h.handle("GET "+connectors, h.listActionConnectors)
-	h.handle("GET "+connector, h.describeActionConnector)
-	h.handle("PUT "+connector, h.updateActionConnector)
-	h.handle("DELETE "+connector, h.deleteActionConnector)
-	h.handle("GET "+connector+"/permissions", h.describeActionConnectorPermissions)
-	h.handle("POST "+connector+"/permissions", h.updateActionConnectorPermissions)
-	h.handle("POST /accounts/{AwsAccountId}/search/action-connectors", h.searchActionConnectors)
-	h.handle("POST "+tags, h.tagResource)
-	h.handle("DELETE "+tags, h.untagResource)
-	h.handle("GET "+tags, h.listTagsForResource)
-	h.handle("/", func(*http.Request, *actiongate.Identity, []byte) (response, error) {
+	h.handle("POST "+connectors, throttle.Write, h.createActionConnector)
+	h.handle("GET "+connectors, throttle.Read, h.listActionConnectors)
+	h.handle("GET "+connector, throttle.Read, h.describeActionConnector)
+	h.handle("PUT "+connector, throttle.Write, h.updateActionConnector)
+	h.handle("DELETE "+connector, throttle.Write, h.deleteActionConnector)
+	h.handle("GET "+connector+"/permissions", throttle.Read, h.describeActionConnectorPermissions)
+	h.handle("POST "+connector+"/permissions", throttle.Write, h.updateActionConnectorPermissions)
+	h.handle("POST /accounts/{AwsAccountId}/search/action-connectors", throttle.Read, h.searchActionConnectors)
+	h.handle("POST "+tags, throttle.Write, h.tagResource)
+	h.handle("DELETE "+tags, throttle.Write, h.untagResource)
+	h.handle("GET "+tags, throttle.Read, h.listTagsForResource)
+	h.handle("/", throttle.Read, func(*http.Request, *actiongate.Identity, []byte) (response, error) {
 		return nil, &wireError{Code: "UnknownOperationException", Status: http.StatusNotFound,
 			Message: "The requested operation is not recognized by this service."}
 	})
@@ -112,8 +117,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // handle registers op under pattern, wrapped in what every operation shares:
-// a request id, the bounded body, the signature check, and rendering.
-func (h *Handler) handle(pattern string, op operation) {
+// a request id, the bounded body, the signature check, throttling by the
+// caller's account in class c, and rendering.
+func (h *Handler) handle(pattern string, c throttle.Class, op operation) {
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		requestID := uuid.NewString()
 		w.Header().Set("X-Amzn-RequestId", requestID)
@@ -126,6 +132,10 @@ func (h *Handler) handle(pattern string, op operation) {
 		caller, err := h.authenticate(r, body)
 		if err != nil {
 			h.writeError(w, r, requestID, err)
+			return
+		}
+		if h.throttle != nil && !h.throttle.Allow(caller.AccountID, c) {
+			h.writeError(w, r, requestID, actiongate.Errorf(actiongate.KindThrottled, "Rate exceeded"))
 			return
 		}
 		out, err := op(r, caller, body)

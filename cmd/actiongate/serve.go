@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/actiongate/actiongate"
 	"github.com/actiongate/actiongate/restjson"
+	"github.com/actiongate/actiongate/throttle"
 	"github.com/actiongate/actiongate/vault"
 )
 
@@ -27,11 +29,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		st       storage
-		addr     = fs.String("addr", "127.0.0.1:8080", "address to listen on")
-		region   = fs.String("region", "us-east-1", "AWS region the API answers for, in signatures and ARNs")
-		logLevel = fs.String("log-level", "info", "least important log level to write: debug, info, warn or error")
-		reload   = fs.Duration("keyring-reload-interval", 30*time.Second, "how often to re-read the vault's key terms, so that a rotation reaches running servers")
+		st         storage
+		addr       = fs.String("addr", "127.0.0.1:8080", "address to listen on")
+		region     = fs.String("region", "us-east-1", "AWS region the API answers for, in signatures and ARNs")
+		logLevel   = fs.String("log-level", "info", "least important log level to write: debug, info, warn or error")
+		readRate   = fs.Float64("throttle-read-rate", 0, "Describe, List and Search requests per second allowed to each account (0: no limit)")
+		readBurst  = fs.Int("throttle-read-burst", 0, "read requests an account may send at once above its rate (default: one second's worth)")
+		writeRate  = fs.Float64("throttle-write-rate", 0, "Create, Update, Delete, permission and tag requests per second allowed to each account (0: no limit)")
+		writeBurst = fs.Int("throttle-write-burst", 0, "write requests an account may send at once above its rate (default: one second's worth)")
+		reload     = fs.Duration("keyring-reload-interval", 30*time.Second, "how often to re-read the vault's key terms, so that a rotation reaches running servers")
 	)
 	st.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -61,7 +67,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           restjson.New(restjson.Config{Service: svc, Logger: log}),
+		Handler: restjson.New(restjson.Config{Service: svc, Logger: log, Throttle: throttle.New(throttle.Config{
+			Read:  throttle.Limit{Rate: *readRate, Burst: cmp.Or(*readBurst, int(math.Ceil(*readRate)))},
+			Write: throttle.Limit{Rate: *writeRate, Burst: cmp.Or(*writeBurst, int(math.Ceil(*writeRate)))},
+		})}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
