@@ -3,7 +3,6 @@ package actiongate
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"math/big"
 	"regexp"
 	"time"
@@ -26,6 +25,17 @@ type Identity struct {
 	// for none.
 	UserARN     string
 	CreatedTime time.Time
+}
+
+// PolicyEngine validates and evaluates IAM-style identity policy documents
+// (Version, Statements with Effect, Action and Resource, wildcards '*' and '?',
+// explicit Deny winning over Allow, default deny).
+type PolicyEngine interface {
+	// Validate returns a KindInvalid error saying what is wrong with doc.
+	Validate(doc []byte) error
+	// Evaluate reports whether doc allows action on resource and whether it
+	// denies it explicitly.
+	Evaluate(doc []byte, action, resource string) (allowed, explicitDeny bool)
 }
 
 // NewIdentity describes an identity to create.
@@ -68,8 +78,13 @@ func (s *Service) CreateIdentity(ctx context.Context, in NewIdentity) (*Identity
 	if in.UserARN != "" && !userARNPattern.MatchString(in.UserARN) {
 		return nil, Secret{}, Errorf(KindInvalid, "The user must be a QuickSight user ARN (arn:aws:quicksight:<region>:<account>:user/<namespace>/<name>).")
 	}
-	if len(in.Policy) > 0 && !json.Valid(in.Policy) {
-		return nil, Secret{}, Errorf(KindInvalid, "The policy must be a JSON document.")
+	if len(in.Policy) > 0 {
+		if s.policies == nil {
+			return nil, Secret{}, Errorf(KindInvalid, "This server evaluates no identity policies; create an administrator key instead.")
+		}
+		if err := s.policies.Validate(in.Policy); err != nil {
+			return nil, Secret{}, err
+		}
 	}
 	id := &Identity{
 		AccessKeyID: in.AccessKeyID,

@@ -31,30 +31,35 @@ type Config struct {
 	Now func() time.Time
 	// Rand is the source of randomness for keys; default crypto/rand.Reader.
 	Rand io.Reader
+	// Policies evaluates the identity policies of identities that are not
+	// administrators; nil denies them everything.
+	Policies PolicyEngine
 }
 
 // Service carries out the action-connector use cases: it authorizes the caller,
 // validates the input, applies the rules, and persists through the Store. Every
 // adapter (the QuickSight wire API, the CLI) goes through it.
 type Service struct {
-	store  Store
-	sealer Sealer
-	region string
-	pages  pageTokens
-	log    *slog.Logger
-	now    func() time.Time
-	rand   io.Reader
+	store    Store
+	sealer   Sealer
+	policies PolicyEngine
+	region   string
+	pages    pageTokens
+	log      *slog.Logger
+	now      func() time.Time
+	rand     io.Reader
 }
 
 // NewService returns a Service for cfg.
 func NewService(cfg Config) *Service {
 	s := &Service{
-		store:  cfg.Store,
-		sealer: cfg.Sealer,
-		region: cmp.Or(cfg.Region, "us-east-1"),
-		log:    cfg.Logger,
-		now:    cfg.Now,
-		rand:   cfg.Rand,
+		store:    cfg.Store,
+		sealer:   cfg.Sealer,
+		policies: cfg.Policies,
+		region:   cmp.Or(cfg.Region, "us-east-1"),
+		log:      cfg.Logger,
+		now:      cfg.Now,
+		rand:     cfg.Rand,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -640,16 +645,35 @@ func (s *Service) checkConnectorRef(caller *Identity, op, account, id string) er
 
 // authorize decides whether caller may perform quicksight:<op> on resource in
 // account. An identity never acts outside its own account; administrators may do
-// everything within it; other identities are denied until a policy allows them.
+// everything within it; any other identity needs its policy to allow the action
+// on the resource, and an explicit Deny in it wins.
 func (s *Service) authorize(caller *Identity, op, account, resource string) error {
-	if caller != nil && caller.AccountID == account && caller.Admin {
-		return nil
-	}
+	action := "quicksight:" + op
 	who := "anonymous"
 	if caller != nil {
 		who = caller.ARN
 	}
-	return Errorf(KindDenied, "User: %s is not authorized to perform: quicksight:%s on resource: %s", who, op, resource)
+	denied := func(why string) error {
+		return Errorf(KindDenied, "User: %s is not authorized to perform: %s on resource: %s %s", who, action, resource, why)
+	}
+	switch {
+	case caller == nil:
+		return denied("because the request is not signed")
+	case caller.AccountID != account:
+		return denied("because the resource is in another account")
+	case caller.Admin:
+		return nil
+	case s.policies == nil || len(caller.Policy) == 0:
+		return denied("because no identity-based policy allows the " + action + " action")
+	}
+	allowed, explicitDeny := s.policies.Evaluate(caller.Policy, action, resource)
+	switch {
+	case explicitDeny:
+		return denied("with an explicit deny in an identity-based policy")
+	case !allowed:
+		return denied("because no identity-based policy allows the " + action + " action")
+	}
+	return nil
 }
 
 // storeError turns a Store error into the error a caller sees. Errors the

@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/actiongate/actiongate"
+	"github.com/actiongate/actiongate/store/postgres"
+	"github.com/actiongate/actiongate/policy"
 	"github.com/actiongate/actiongate/store/sqlite"
 	"github.com/actiongate/actiongate/vault"
 )
@@ -62,11 +64,21 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return err
 }
 
-// openStore opens the database the flags name: PostgreSQL for a postgres://
-// URL, otherwise SQLite in the data directory, which is created if needed.
+// openStore opens the database the flags name: PostgreSQL for a postgres:// or
+// postgresql:// URL, otherwise SQLite in the data directory, which is created
+// if needed. A URL of any other scheme is refused; errors never repeat the URL,
+// which may hold a password.
 func (s *storage) openStore(ctx context.Context) (actiongate.Store, error) {
 	if s.databaseURL != "" {
-		return nil, errors.New("--database-url: only the embedded SQLite store is available in this build")
+		scheme, _, ok := strings.Cut(s.databaseURL, "://")
+		scheme = strings.ToLower(scheme)
+		switch {
+		case ok && (scheme == "postgres" || scheme == "postgresql"):
+			return postgres.Open(ctx, s.databaseURL)
+		case ok && scheme != "" && strings.Trim(scheme, "abcdefghijklmnopqrstuvwxyz0123456789+.-") == "":
+			return nil, fmt.Errorf("--database-url: the scheme %s:// is not supported; use a postgres:// or postgresql:// URL", scheme)
+		}
+		return nil, errors.New("--database-url: must be a postgres:// or postgresql:// URL")
 	}
 	if err := os.MkdirAll(s.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
@@ -130,6 +142,7 @@ func (s *storage) open(ctx context.Context, region string, log *slog.Logger) (sv
 		st.Close()
 		return nil, nil, nil, nil, err
 	}
-	svc = actiongate.NewService(actiongate.Config{Store: st, Sealer: b, Region: region, PageTokenKey: key, Logger: log})
+	svc = actiongate.NewService(actiongate.Config{Store: st, Sealer: b, Region: region, PageTokenKey: key, Logger: log,
+		Policies: &policy.Engine{}})
 	return svc, st, b, func() { b.Close(); st.Close() }, nil
 }
