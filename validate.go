@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -73,6 +74,18 @@ func checkLength(path, v string, lo, hi int) error {
 			return invalid(path, "must be exactly %d characters long.", lo)
 		}
 		return invalid(path, "must be between %d and %d characters long.", lo, hi)
+	}
+	return nil
+}
+
+// checkText refuses control characters (U+0000 to U+001F and U+007F to
+// U+009F) in a free-text member: no member of the model needs them, and not
+// every database can store U+0000.
+func checkText(path, v string) error {
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return invalid(path, "must not contain control characters.")
+		}
 	}
 	return nil
 }
@@ -330,7 +343,7 @@ func validatePermissions(path string, perms []Permission, region, account string
 // connector's account and region. Namespaces and account roots cannot be granted
 // access to action connectors.
 func validatePrincipal(path, v, region, account string) error {
-	if err := checkLength(path, v, 1, 256); err != nil {
+	if err := firstError(checkLength(path, v, 1, 256), checkText(path, v)); err != nil {
 		return err
 	}
 	m := principalPattern.FindStringSubmatch(v)
@@ -359,6 +372,9 @@ func validateTags(tags []Tag) error {
 		if err := checkLength("Tags.Value", t.Value, 1, 256); err != nil {
 			return err
 		}
+		if err := firstError(checkText("Tags.Key", t.Key), checkText("Tags.Value", t.Value)); err != nil {
+			return err
+		}
 		if seen[t.Key] {
 			return invalid("Tags", "key %q appears more than once.", t.Key)
 		}
@@ -372,7 +388,7 @@ func validateTagKeys(keys []string) error {
 		return invalid("TagKeys", "must have between 1 and %d items.", MaxTags)
 	}
 	for _, k := range keys {
-		if err := checkLength("TagKeys", k, 1, 128); err != nil {
+		if err := firstError(checkLength("TagKeys", k, 1, 128), checkText("TagKeys", k)); err != nil {
 			return err
 		}
 	}

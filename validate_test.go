@@ -80,6 +80,10 @@ func TestValidationRules(t *testing.T) {
 		{"tag value 257", validateTags([]Tag{{"k", strings.Repeat("v", 257)}}), "Tags.Value"},
 		{"tag value empty", validateTags([]Tag{{"k", ""}}), "Tags.Value"},
 		{"tag duplicate key", validateTags([]Tag{{"k", "1"}, {"k", "2"}}), "appears more than once"},
+		{"tag key NUL", validateTags([]Tag{{"a\x00b", "v"}}), "Tags.Key: must not contain control characters."},
+		{"tag value newline", validateTags([]Tag{{"k", "a\nb"}}), "Tags.Value: must not contain control characters."},
+		{"tag value unicode", validateTags([]Tag{{"k", "Zürich 👍"}}), ""},
+		{"tag keys NUL", validateTagKeys([]string{"\x00"}), "TagKeys: must not contain control characters."},
 		{"tag keys", validateTagKeys([]string{"k"}), ""},
 		{"tag keys empty", validateTagKeys(nil), "TagKeys"},
 	}
@@ -127,6 +131,7 @@ func TestValidatePermissions(t *testing.T) {
 		{"other account", []Permission{{"arn:aws:quicksight:us-east-1:444455556666:user/default/bob", describe}}, "connector's account 111122223333"},
 		{"other region", []Permission{{"arn:aws:quicksight:eu-west-1:111122223333:user/default/bob", describe}}, "region us-east-1"},
 		{"no actions", []Permission{{user, nil}}, "P.Actions: must have between 1 and 20"},
+		{"NUL in principal", []Permission{{user + "\x00", describe}}, "P.Principal: must not contain control characters."},
 		{"21 actions", []Permission{{user, make([]string, 21)}}, "P.Actions: must have between 1 and 20"},
 		{"foreign action", []Permission{{user, []string{"quicksight:DescribeDashboard"}}}, "is not an action-connector action"},
 		{"action without prefix", []Permission{{user, []string{"DescribeActionConnector"}}}, "is not an action-connector action"},

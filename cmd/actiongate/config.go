@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/actiongate/actiongate"
-	"github.com/actiongate/actiongate/store/postgres"
 	"github.com/actiongate/actiongate/policy"
+	"github.com/actiongate/actiongate/store/postgres"
 	"github.com/actiongate/actiongate/store/sqlite"
 	"github.com/actiongate/actiongate/vault"
 )

@@ -56,6 +56,7 @@ func BenchmarkConnectorGet(b *testing.B) {
 func BenchmarkConnectorGetParallel(b *testing.B) {
 	db := benchDB(b, 1000)
 	ctx := b.Context()
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		for pb.Next() {
