@@ -116,7 +116,8 @@ type UpdateConnectorInput struct {
 }
 
 // CreateActionConnector creates a connector. Errors: KindInvalid for input that
-// breaks a rule, KindExists when the id is taken, KindDenied.
+// breaks a rule, KindNotFound when a permission names a user or group that does
+// not exist, KindExists when the id is taken, KindDenied.
 func (s *Service) CreateActionConnector(ctx context.Context, caller *Identity, in CreateConnectorInput) (*Connector, error) {
 	if err := ValidateAccountID(in.AccountID); err != nil {
 		return nil, err
@@ -147,6 +148,10 @@ func (s *Service) CreateActionConnector(ctx context.Context, caller *Identity, i
 		if err := validateTags(in.Tags); err != nil {
 			return nil, err
 		}
+	}
+	// CreateActionConnector's model has no ResourceNotFoundException.
+	if err := s.principalsExist(ctx, perms, KindInvalid); err != nil {
+		return nil, err
 	}
 	now := s.clock()
 	c := &Connector{
@@ -296,7 +301,10 @@ type SearchInput struct {
 // characters and a value without '*' matching anywhere in the name. Owner
 // filters match principals that hold UpdateActionConnector,
 // DeleteActionConnector or UpdateActionConnectorPermissions; viewer filters
-// also those that hold DescribeActionConnector.
+// also those that hold DescribeActionConnector. QUICKSIGHT_OWNER and
+// QUICKSIGHT_VIEWER_OR_OWNER count, for a user, the grants to the groups it is
+// a member of as well; the DIRECT_* filters count explicit grants only, and
+// DIRECT_QUICKSIGHT_SOLE_OWNER holds when no other principal is an owner.
 func (s *Service) SearchActionConnectors(ctx context.Context, caller *Identity, in SearchInput) (*ConnectorPage, error) {
 	if err := ValidateAccountID(in.AccountID); err != nil {
 		return nil, err
@@ -311,7 +319,7 @@ func (s *Service) SearchActionConnectors(ctx context.Context, caller *Identity, 
 	if len(in.Filters) != 1 {
 		return nil, invalid("Filters", "must have exactly one item.")
 	}
-	f, err := s.searchFilter(in.AccountID, in.Filters[0])
+	f, err := s.searchFilter(ctx, in.AccountID, in.Filters[0])
 	if err != nil {
 		return nil, err
 	}
@@ -319,7 +327,7 @@ func (s *Service) SearchActionConnectors(ctx context.Context, caller *Identity, 
 	return s.page(ctx, in.AccountID, "search\x00"+f0.Name+"\x00"+f0.Operator+"\x00"+f0.Value, limit, in.NextToken, f)
 }
 
-func (s *Service) searchFilter(account string, f SearchFilter) (ConnectorFilter, error) {
+func (s *Service) searchFilter(ctx context.Context, account string, f SearchFilter) (ConnectorFilter, error) {
 	const path = "Filters.Operator"
 	if f.Operator != "StringEquals" && f.Operator != "StringLike" {
 		return ConnectorFilter{}, invalid(path, "must be StringEquals or StringLike.")
@@ -330,14 +338,23 @@ func (s *Service) searchFilter(account string, f SearchFilter) (ConnectorFilter,
 		}
 		return nil
 	}
-	principal := func(actions []string, sole bool) (ConnectorFilter, error) {
+	// principal filters on grants to f.Value, and with inherited also on
+	// grants to the groups f.Value is a member of.
+	principal := func(actions []string, sole, inherited bool) (ConnectorFilter, error) {
 		if err := equalsOnly(); err != nil {
 			return ConnectorFilter{}, err
 		}
 		if err := validatePrincipal("Filters.Value", f.Value, s.region, account); err != nil {
 			return ConnectorFilter{}, err
 		}
-		return ConnectorFilter{Principal: &PrincipalFilter{Principals: []string{f.Value}, Actions: actions, Sole: sole}}, nil
+		principals := []string{f.Value}
+		if inherited {
+			var err error
+			if principals, err = s.inheritedPrincipals(ctx, f.Value); err != nil {
+				return ConnectorFilter{}, err
+			}
+		}
+		return ConnectorFilter{Principal: &PrincipalFilter{Principals: principals, Actions: actions, Sole: sole}}, nil
 	}
 	viewerOrOwner := slices.Concat(OwnerActions, ViewerActions)
 	switch f.Name {
@@ -360,12 +377,16 @@ func (s *Service) searchFilter(account string, f SearchFilter) (ConnectorFilter,
 			return ConnectorFilter{}, invalid("Filters.Value", "must be one of the ActionConnectorType values.")
 		}
 		return ConnectorFilter{Type: ConnectorType(f.Value)}, nil
-	case "QUICKSIGHT_OWNER", "DIRECT_QUICKSIGHT_OWNER":
-		return principal(OwnerActions, false)
-	case "QUICKSIGHT_VIEWER_OR_OWNER", "DIRECT_QUICKSIGHT_VIEWER_OR_OWNER":
-		return principal(viewerOrOwner, false)
+	case "QUICKSIGHT_OWNER":
+		return principal(OwnerActions, false, true)
+	case "DIRECT_QUICKSIGHT_OWNER":
+		return principal(OwnerActions, false, false)
+	case "QUICKSIGHT_VIEWER_OR_OWNER":
+		return principal(viewerOrOwner, false, true)
+	case "DIRECT_QUICKSIGHT_VIEWER_OR_OWNER":
+		return principal(viewerOrOwner, false, false)
 	case "DIRECT_QUICKSIGHT_SOLE_OWNER":
-		return principal(OwnerActions, true)
+		return principal(OwnerActions, true, false)
 	}
 	return ConnectorFilter{}, invalid("Filters.Name", "must be one of the ActionConnectorSearchFilterNameEnum values.")
 }
@@ -430,7 +451,9 @@ func (s *Service) DescribeActionConnectorPermissions(ctx context.Context, caller
 // UpdateActionConnectorPermissions grants and revokes actions, merging them per
 // principal: granted actions are added to what the principal holds, revoked
 // ones removed, and a principal left with none disappears. The result holds at
-// most 64 principals (KindLimitExceeded). It returns the resulting permissions.
+// most 64 principals (KindLimitExceeded). Granted principals must be existing
+// users or groups (KindNotFound); revoking from an unknown one is a no-op. It
+// returns the resulting permissions.
 func (s *Service) UpdateActionConnectorPermissions(ctx context.Context, caller *Identity, account, id string, grant, revoke []Permission) (*Connector, []Permission, error) {
 	if err := s.checkConnectorRef(caller, "UpdateActionConnectorPermissions", account, id); err != nil {
 		return nil, nil, err
@@ -444,6 +467,10 @@ func (s *Service) UpdateActionConnectorPermissions(ctx context.Context, caller *
 		if err := validatePermissions("RevokePermissions", revoke, s.region, account); err != nil {
 			return nil, nil, err
 		}
+	}
+	// Revoking from a principal that does not exist is a no-op; granting to one is refused.
+	if err := s.principalsExist(ctx, grant, KindNotFound); err != nil {
+		return nil, nil, err
 	}
 	var (
 		c    *Connector

@@ -19,6 +19,10 @@ import (
 // returned as it is and counts as KindInternal. Every method is safe for
 // concurrent use, also by several processes sharing one database.
 type Store interface {
+	DirectoryStore
+
+	AuditStore // the audit log, in audit.go
+
 	// ConnectorCreate stores a new connector, with stored Version 1, and its
 	// sealed secrets, permissions and tags, all or nothing. c is not changed.
 	ConnectorCreate(ctx context.Context, c *Connector, secrets []SealedSecret, perms []Permission, tags []Tag) error

@@ -214,7 +214,9 @@ func TestTypedErrors(t *testing.T) {
 	expectError[*types.LimitExceededException](t, "201st tag", err)
 
 	var grants []types.ResourcePermission
+	registerUsers(t, c, "u64")
 	for i := range 64 {
+		registerUsers(t, c, fmt.Sprintf("u%02d", i))
 		grants = append(grants, types.ResourcePermission{Principal: aws.String(user(fmt.Sprintf("u%02d", i))), Actions: []string{"quicksight:DescribeActionConnector"}})
 	}
 	perm := &quicksight.UpdateActionConnectorPermissionsInput{AwsAccountId: aws.String(account), ActionConnectorId: aws.String("dup"), GrantPermissions: grants}
@@ -313,6 +315,8 @@ func TestSearchFilters(t *testing.T) {
 	createNone(t, c, "c", "Support Slack", types.ActionConnectorTypeSlack)
 	createNone(t, c, "d", "Jira_1000", types.ActionConnectorTypeGenericHttp)
 	createNone(t, c, "e", "Data 1", types.ActionConnectorTypeGenericHttp)
+	registerUsers(t, c, "alice", "bob", "carol")
+	createGroups(t, c, "support")
 	grant := func(id string, perms ...types.ResourcePermission) {
 		t.Helper()
 		if _, err := c.UpdateActionConnectorPermissions(ctx, &quicksight.UpdateActionConnectorPermissionsInput{
@@ -380,6 +384,8 @@ func TestPermissionsAndTags(t *testing.T) {
 	s := startServer(t, serverOptions{})
 	c := s.admin()
 	createNone(t, c, "p1", "Perms", types.ActionConnectorTypeGenericHttp)
+	registerUsers(t, c, "alice")
+	createGroups(t, c, "ops")
 	out, err := c.UpdateActionConnectorPermissions(ctx, &quicksight.UpdateActionConnectorPermissionsInput{
 		AwsAccountId: aws.String(account), ActionConnectorId: aws.String("p1"),
 		GrantPermissions: []types.ResourcePermission{

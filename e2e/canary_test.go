@@ -88,7 +88,7 @@ func forms(v string) []string {
 // TestCanarySweep plants canary secrets in every secret field, drives every
 // operation with them, successful and failing, and then searches everything
 // the product wrote for them: the database and its WAL, the server's logs,
-// every response header and body, and the output of keys create.
+// every response header and body, and the output of keys create and audit.
 func TestCanarySweep(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -176,11 +176,16 @@ func TestCanarySweep(t *testing.T) {
 	files := readDataFiles(t, dir) // while the server runs: the WAL is not yet checkpointed
 	s.stop(t)
 	files += readDataFiles(t, dir)
+	auditOut := runCLI(t, nil, "audit", "--data-dir", dir) // the server flushed its audit events on stopping
+	if !strings.Contains(auditOut, `"operation":"UpdateActionConnector"`) {
+		t.Fatalf("the audit log lacks the calls, so the sweep would prove little:\n%s", auditOut)
+	}
 	places := map[string]string{
 		"database and WAL files":   files,
 		"server stdout and stderr": s.stdout.String() + s.stderr.String(),
 		"responses":                rec.String(),
 		"keys create output":       keysOut,
+		"audit output":             auditOut,
 	}
 	if !strings.Contains(places["server stdout and stderr"], "level=DEBUG") {
 		t.Fatalf("the server did not log at debug level, so the sweep would prove little")
@@ -197,7 +202,7 @@ func TestCanarySweep(t *testing.T) {
 		}
 	}
 	t.Logf("%d canaries in %d forms searched in %d bytes: %d hits", len(cs.values), len(forms("x")),
-		len(files)+len(places["server stdout and stderr"])+len(places["responses"])+len(keysOut), hits)
+		len(files)+len(places["server stdout and stderr"])+len(places["responses"])+len(keysOut)+len(auditOut), hits)
 }
 
 // signedPost sends body to url signed with the canary identity's key id and

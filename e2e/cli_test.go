@@ -64,6 +64,11 @@ func TestAWSCLI(t *testing.T) {
 	if sums, _ := out["ActionConnectorSummaries"].([]any); len(sums) != 1 {
 		t.Errorf("search printed %v", out)
 	}
+	out = aws("register-user", "--aws-account-id", account, "--namespace", "default", "--identity-type", "QUICKSIGHT",
+		"--user-name", "alice", "--email", "alice@example.com", "--user-role", "AUTHOR")
+	if u, _ := out["User"].(map[string]any); u["Arn"] != "arn:aws:quicksight:us-east-1:"+account+":user/default/alice" {
+		t.Errorf("register-user printed %v", out)
+	}
 	aws("update-action-connector", "--aws-account-id", account, "--action-connector-id", "cli-jira", "--name", "CLI Jira 2",
 		"--authentication-config", `{"AuthenticationType":"NONE","AuthenticationMetadata":{"NoneConnectionMetadata":{"BaseEndpoint":"https://acme.atlassian.net"}}}`)
 	out = aws("update-action-connector-permissions", "--aws-account-id", account, "--action-connector-id", "cli-jira",

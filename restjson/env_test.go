@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -53,6 +54,8 @@ type envOptions struct {
 	sealer func(actiongate.Sealer) actiongate.Sealer
 	// logs receives the server's logs, at debug level.
 	logs io.Writer
+	// audit receives the audit records.
+	audit restjson.Auditor
 }
 
 func newEnvWith(t testing.TB, o envOptions) *env {
@@ -81,12 +84,14 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 		sealer = o.sealer(b)
 	}
 	svc := actiongate.NewService(actiongate.Config{Store: st, Sealer: sealer, Region: testRegion, Now: clock, Logger: log,
-		PageTokenKey: []byte("0123456789abcdef0123456789abcdef")})
+		PageTokenKey: []byte("0123456789abcdef0123456789abcdef"),
+		Rand:         rand.NewChaCha8([32]byte{}), // byte-stable generated ids (PrincipalId)
+	})
 	if _, _, err := svc.CreateIdentity(ctx, actiongate.NewIdentity{AccountID: testAccount, Admin: true,
 		AccessKeyID: testKeyID, SecretAccessKey: actiongate.NewSecret([]byte(testSecret))}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(restjson.New(restjson.Config{Service: svc, Now: clock, Logger: log}))
+	srv := httptest.NewServer(restjson.New(restjson.Config{Service: svc, Now: clock, Logger: log, Audit: o.audit}))
 	t.Cleanup(srv.Close)
 	return &env{url: srv.URL, svc: svc, store: st, now: testNow,
 		creds: aws.Credentials{AccessKeyID: testKeyID, SecretAccessKey: testSecret}}

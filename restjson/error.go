@@ -53,8 +53,8 @@ type errorBody struct {
 
 // writeError renders err: its code in X-Amzn-ErrorType, its status, and a body
 // with the message and request id. Internal errors are logged with their cause
-// and answered with a generic message.
-func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, requestID string, err error) {
+// and answered with a generic message. It returns the code.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, requestID string, err error) string {
 	var (
 		code, msg, resourceType string
 		status                  int
@@ -78,4 +78,5 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, requestID s
 	h.log.DebugContext(r.Context(), "request refused", "request_id", requestID, "code", code, "status", status)
 	w.Header().Set("X-Amzn-ErrorType", code)
 	writeJSON(w, status, errorBody{Message: msg, RequestId: requestID, ResourceType: resourceType})
+	return code
 }

@@ -23,7 +23,11 @@ type goldenStep struct {
 	unsigned                 bool
 }
 
-const connectorsPath = "/accounts/" + testAccount + "/action-connectors"
+const (
+	connectorsPath = "/accounts/" + testAccount + "/action-connectors"
+	usersPath      = "/accounts/" + testAccount + "/namespaces/default/users"
+	groupsPath     = "/accounts/" + testAccount + "/namespaces/default/groups"
+)
 
 var connectorARN = url.PathEscape("arn:aws:quicksight:us-east-1:" + testAccount + ":action-connector/jira-1")
 
@@ -31,6 +35,32 @@ var connectorARN = url.PathEscape("arn:aws:quicksight:us-east-1:" + testAccount 
 // the state the previous ones left.
 var goldenScenario = []goldenStep{
 	{name: "healthz", method: "GET", path: "/healthz", unsigned: true},
+	{name: "register-user", method: "POST", path: usersPath, body: `{
+		"IdentityType": "QUICKSIGHT", "UserName": "alice", "Email": "alice@example.com", "UserRole": "AUTHOR"}`},
+	{name: "register-iam-user", method: "POST", path: usersPath, body: `{
+		"IdentityType": "IAM", "IamArn": "arn:aws:iam::111122223333:role/Support", "SessionName": "bob",
+		"Email": "bob@example.com", "UserRole": "READER"}`},
+	{name: "register-user-duplicate", method: "POST", path: usersPath, body: `{
+		"IdentityType": "QUICKSIGHT", "UserName": "alice", "Email": "alice@example.com", "UserRole": "AUTHOR"}`},
+	{name: "register-user-identity-center", method: "POST", path: usersPath, body: `{
+		"IdentityType": "IAM_IDENTITY_CENTER", "UserName": "carol", "Email": "carol@example.com", "UserRole": "AUTHOR"}`},
+	{name: "register-user-other-namespace", method: "POST", path: "/accounts/" + testAccount + "/namespaces/sales/users", body: `{
+		"IdentityType": "QUICKSIGHT", "UserName": "carol", "Email": "carol@example.com", "UserRole": "AUTHOR"}`},
+	{name: "describe-user", method: "GET", path: usersPath + "/alice"},
+	{name: "update-user", method: "PUT", path: usersPath + "/alice", body: `{"Email": "alice@example.org", "Role": "ADMIN"}`},
+	{name: "list-users", method: "GET", path: usersPath + "?max-results=1"},
+	{name: "create-group", method: "POST", path: groupsPath, body: `{"GroupName": "support", "Description": "Support engineers"}`},
+	{name: "create-group-duplicate", method: "POST", path: groupsPath, body: `{"GroupName": "support"}`},
+	{name: "update-group", method: "PUT", path: groupsPath + "/support", body: `{"Description": "First-line support"}`},
+	{name: "describe-group", method: "GET", path: groupsPath + "/support"},
+	{name: "list-groups", method: "GET", path: groupsPath},
+	{name: "search-groups", method: "POST", path: "/accounts/" + testAccount + "/namespaces/default/groups-search",
+		body: `{"Filters": [{"Name": "GROUP_NAME", "Operator": "StartsWith", "Value": "sup"}]}`},
+	{name: "create-group-membership", method: "PUT", path: groupsPath + "/support/members/alice"},
+	{name: "create-group-membership-missing-user", method: "PUT", path: groupsPath + "/support/members/nobody"},
+	{name: "describe-group-membership", method: "GET", path: groupsPath + "/support/members/alice"},
+	{name: "list-group-memberships", method: "GET", path: groupsPath + "/support/members"},
+	{name: "list-user-groups", method: "GET", path: usersPath + "/alice/groups"},
 	{name: "create-api-key", method: "POST", path: connectorsPath, body: `{
 		"ActionConnectorId": "jira-1", "Name": "Jira tickets", "Type": "JIRA_CLOUD",
 		"Description": "Creates issues.",
@@ -94,6 +124,14 @@ var goldenScenario = []goldenStep{
 	{name: "list-tags", method: "GET", path: "/resources/" + connectorARN + "/tags"},
 	{name: "list-tags-foreign-arn", method: "GET", path: "/resources/" + url.PathEscape("arn:aws:quicksight:us-east-1:111122223333:dashboard/d1") + "/tags"},
 	{name: "cross-account", method: "GET", path: "/accounts/444455556666/action-connectors"},
+	{name: "permissions-missing-user", method: "POST", path: connectorsPath + "/jira-1/permissions", body: `{
+		"GrantPermissions": [{"Principal": "arn:aws:quicksight:us-east-1:111122223333:user/default/nobody",
+			"Actions": ["quicksight:DescribeActionConnector"]}]}`},
+	{name: "delete-group-membership", method: "DELETE", path: groupsPath + "/support/members/alice"},
+	{name: "delete-user", method: "DELETE", path: usersPath + "/alice"},
+	{name: "describe-user-deleted", method: "GET", path: usersPath + "/alice"},
+	{name: "permissions-after-delete-user", method: "GET", path: connectorsPath + "/jira-1/permissions"},
+	{name: "delete-group", method: "DELETE", path: groupsPath + "/support"},
 	{name: "delete", method: "DELETE", path: connectorsPath + "/jira-1"},
 	{name: "describe-deleted", method: "GET", path: connectorsPath + "/jira-1"},
 	{name: "unknown-operation", method: "GET", path: "/accounts/" + testAccount + "/dashboards"},

@@ -1,6 +1,7 @@
 // Package restjson is the QuickSight wire adapter: it serves the action-connector
-// operations of the QuickSight API (restJson1 over HTTP, shapes in
-// shared/spec/quicksight-action-connectors.model.json) on top of an
+// and the users and groups operations of the QuickSight API (restJson1 over
+// HTTP, shapes in shared/spec/quicksight-action-connectors.model.json and
+// shared/spec/quicksight-users-groups.model.json) on top of an
 // actiongate.Service. It verifies every request's AWS Signature Version 4,
 // binds the model's routes, query names and members strictly, validates, calls
 // the Service, and renders results and errors the way the AWS SDKs expect.
@@ -45,6 +46,8 @@ type Config struct {
 	Now func() time.Time
 	// Throttle limits each account's request rate; nil for no limit.
 	Throttle *throttle.Limiter
+	// Audit records every call whose caller is known; nil records none.
+	Audit Auditor
 }
 
 // Handler serves the QuickSight action-connector API. It is an http.Handler.
@@ -52,6 +55,8 @@ type Handler struct {
 	svc      *actiongate.Service
 	verifier *sigv4.Verifier
 	throttle *throttle.Limiter
+	audit    Auditor
+	now      func() time.Time
 	maxBody  int64
 	log      *slog.Logger
 	mux      *http.ServeMux
@@ -62,12 +67,17 @@ func New(cfg Config) *Handler {
 	h := &Handler{
 		svc:      cfg.Service,
 		throttle: cfg.Throttle,
+		audit:    cfg.Audit,
+		now:      cfg.Now,
 		maxBody:  cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
 		log:      cfg.Logger,
 		mux:      http.NewServeMux(),
 	}
 	if h.log == nil {
 		h.log = slog.Default()
+	}
+	if h.now == nil {
+		h.now = time.Now
 	}
 	h.verifier = &sigv4.Verifier{
 		Region:  cfg.Service.Region(),
@@ -101,6 +111,7 @@ func (h *Handler) routes() {
 	h.handle("POST "+tags, throttle.Write, h.tagResource)
 	h.handle("DELETE "+tags, throttle.Write, h.untagResource)
 	h.handle("GET "+tags, throttle.Read, h.listTagsForResource)
+	h.directoryRoutes()
 	h.handle("/", throttle.Read, func(*http.Request, *actiongate.Identity, []byte) (response, error) {
 		return nil, &wireError{Code: "UnknownOperationException", Status: http.StatusNotFound,
 			Message: "The requested operation is not recognized by this service."}
@@ -118,30 +129,35 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // handle registers op under pattern, wrapped in what every operation shares:
 // a request id, the bounded body, the signature check, throttling by the
-// caller's account in class c, and rendering.
+// caller's account in class c, rendering, and the audit record.
 func (h *Handler) handle(pattern string, c throttle.Class, op operation) {
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		requestID := uuid.NewString()
 		w.Header().Set("X-Amzn-RequestId", requestID)
-		defer h.recoverPanic(w, r, requestID)
+		a := call{pattern: pattern, requestID: requestID, time: h.now()}
+		defer h.record(r, &a)
+		defer h.recoverPanic(w, r, &a)
 		body, err := h.readBody(w, r)
 		if err != nil {
-			h.writeError(w, r, requestID, err)
+			a.errorCode = h.writeError(w, r, requestID, err)
 			return
 		}
-		caller, err := h.authenticate(r, body)
+		a.caller, err = h.authenticate(r, body)
 		if err != nil {
-			h.writeError(w, r, requestID, err)
+			a.errorCode = h.writeError(w, r, requestID, err)
 			return
 		}
-		if h.throttle != nil && !h.throttle.Allow(caller.AccountID, c) {
-			h.writeError(w, r, requestID, actiongate.Errorf(actiongate.KindThrottled, "Rate exceeded"))
+		if h.throttle != nil && !h.throttle.Allow(a.caller.AccountID, c) {
+			a.errorCode = h.writeError(w, r, requestID, actiongate.Errorf(actiongate.KindThrottled, "Rate exceeded"))
 			return
 		}
-		out, err := op(r, caller, body)
+		out, err := op(r, a.caller, body)
 		if err != nil {
-			h.writeError(w, r, requestID, err)
+			a.errorCode = h.writeError(w, r, requestID, err)
 			return
+		}
+		if rr, ok := out.(resourceReporter); ok {
+			a.resourceARN = rr.auditResource()
 		}
 		out.setMeta(requestID)
 		writeJSON(w, http.StatusOK, out)
@@ -151,17 +167,18 @@ func (h *Handler) handle(pattern string, c throttle.Class, op operation) {
 // recoverPanic turns a panic in an operation into an InternalFailureException
 // and logs where it happened. The panic's value is not logged: it may hold
 // anything, secrets included.
-func (h *Handler) recoverPanic(w http.ResponseWriter, r *http.Request, requestID string) {
+func (h *Handler) recoverPanic(w http.ResponseWriter, r *http.Request, a *call) {
 	v := recover()
 	if v == nil {
 		return
 	}
 	if v == http.ErrAbortHandler {
+		a.errorCode = "RequestAborted"
 		panic(v)
 	}
-	h.log.ErrorContext(r.Context(), "operation panicked", "request_id", requestID,
+	h.log.ErrorContext(r.Context(), "operation panicked", "request_id", a.requestID,
 		"panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
-	h.writeError(w, r, requestID, actiongate.Internal(errors.New("operation panicked")))
+	a.errorCode = h.writeError(w, r, a.requestID, actiongate.Internal(errors.New("operation panicked")))
 }
 
 // readBody reads the request body, refusing one over the size limit (413) and,
@@ -195,12 +212,14 @@ func tooLarge(limit int64) error {
 }
 
 // authenticate verifies the request's signature and returns the identity that
-// made it.
+// made it. When the signature does not verify, it returns the error and the
+// identity of the access key the request named, if that key exists, so that
+// the refusal is audited under it.
 func (h *Handler) authenticate(r *http.Request, body []byte) (*actiongate.Identity, error) {
 	var slot identitySlot
 	ctx := context.WithValue(r.Context(), identitySlotKey{}, &slot)
 	if _, err := h.verifier.Verify(r.WithContext(ctx), body); err != nil {
-		return nil, err
+		return slot.id, err
 	}
 	return slot.id, nil
 }

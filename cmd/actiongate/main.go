@@ -5,6 +5,7 @@
 //	actiongate vault status     show the encryption key terms and what they protect
 //	actiongate vault rotate     start a new key term for new writes
 //	actiongate vault rewrap     re-encrypt every secret with the newest term
+//	actiongate audit            print the audit log as JSON lines
 //
 // Every flag can also be set through the environment as ACTIONGATE_<FLAG>,
 // upper-cased with '-' as '_' (--data-dir is ACTIONGATE_DATA_DIR). A flag on
@@ -30,6 +31,7 @@ Usage:
   actiongate vault status [flags]    show key terms and how many secrets each protects
   actiongate vault rotate [flags]    add a key term that new writes use
   actiongate vault rewrap [flags]    re-encrypt every secret with the newest term
+  actiongate audit [flags]           print audit events as JSON lines, oldest first
 
 Every flag also reads ACTIONGATE_<FLAG> from the environment (--data-dir: ACTIONGATE_DATA_DIR).
 `
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return keysCreate(ctx, args[1:], stdout, stderr)
 	case "vault status", "vault rotate", "vault rewrap":
 		return vaultCommand(ctx, sub, args[1:], stdout, stderr)
+	case "audit":
+		return auditCommand(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/actiongate/actiongate"
+	"github.com/actiongate/actiongate/audit"
 	"github.com/actiongate/actiongate/restjson"
 	"github.com/actiongate/actiongate/throttle"
 	"github.com/actiongate/actiongate/vault"
@@ -38,6 +39,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		writeRate  = fs.Float64("throttle-write-rate", 0, "Create, Update, Delete, permission and tag requests per second allowed to each account (0: no limit)")
 		writeBurst = fs.Int("throttle-write-burst", 0, "write requests an account may send at once above its rate (default: one second's worth)")
 		reload     = fs.Duration("keyring-reload-interval", 30*time.Second, "how often to re-read the vault's key terms, so that a rotation reaches running servers")
+		retention  = fs.Duration("audit-retention", 90*24*time.Hour, "how long audit events are kept; older ones are deleted hourly (0: keep every event)")
 	)
 	st.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -52,12 +54,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *reload <= 0 {
 		return errors.New("--keyring-reload-interval must be positive")
 	}
-	svc, _, barrier, closeStorage, err := st.open(ctx, *region, log)
+	if *retention < 0 {
+		return errors.New("--audit-retention must not be negative")
+	}
+	svc, store, barrier, closeStorage, err := st.open(ctx, *region, log)
 	if err != nil {
 		return err
 	}
 	defer closeStorage()
 	go reloadKeyring(ctx, barrier, *reload, log)
+	recorder := audit.Start(audit.Config{Store: store, Logger: log})
+	defer closeRecorder(recorder, log) // before the store closes
+	go (&audit.Retention{Store: store, MaxAge: *retention, Logger: log}).Run(ctx)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -67,7 +75,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	srv := &http.Server{
-		Handler: restjson.New(restjson.Config{Service: svc, Logger: log, Throttle: throttle.New(throttle.Config{
+		Handler: restjson.New(restjson.Config{Service: svc, Logger: log, Audit: recorder, Throttle: throttle.New(throttle.Config{
 			Read:  throttle.Limit{Rate: *readRate, Burst: cmp.Or(*readBurst, int(math.Ceil(*readRate)))},
 			Write: throttle.Limit{Rate: *writeRate, Burst: cmp.Or(*writeBurst, int(math.Ceil(*writeRate)))},
 		})}),
@@ -93,6 +101,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// closeRecorder writes the audit events still buffered, waiting up to 10
+// seconds for the store.
+func closeRecorder(r *audit.Recorder, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.Close(ctx); err != nil {
+		log.Error("audit events lost at shutdown: the store did not take them in time", "err", err)
+	}
 }
 
 // reloadKeyring re-reads the vault's keyring every interval until ctx ends, so

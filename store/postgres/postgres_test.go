@@ -276,6 +276,10 @@ func TestTextColumnsCollateC(t *testing.T) {
 		"secret":     {"account_id", "kind", "owner_id", "field"},
 		"identity":   {"access_key_id", "account_id"},
 		"setting":    {"name"},
+
+		"quicksight_user":  {"account_id", "namespace", "name"},
+		"quicksight_group": {"account_id", "namespace", "name"},
+		"group_membership": {"account_id", "namespace", "group_name", "user_name"},
 	}
 	for table, cols := range want {
 		for _, col := range cols {

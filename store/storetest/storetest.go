@@ -47,6 +47,8 @@ func Run(t *testing.T, open func(t *testing.T) actiongate.Store) {
 	t.Run("DataKeyAdd", s.dataKeyAdd)
 	t.Run("DataKeyList", s.dataKeyList)
 	t.Run("Setting", s.setting)
+	t.Run("Directory", s.directory)
+	t.Run("Audit", s.audit)
 }
 
 type suite struct {
