@@ -51,7 +51,6 @@ type NewIdentity struct {
 
 var (
 	accessKeyIDPattern = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
-	userARNPattern     = regexp.MustCompile(`^arn:aws:quicksight:[a-z0-9-]+:[0-9]{12}:user/[^/]+/.+$`)
 )
 
 // CreateIdentity creates an identity and returns it with its secret access key,
@@ -66,8 +65,7 @@ func (s *Service) CreateIdentity(ctx context.Context, in NewIdentity) (*Identity
 	}
 	if in.AccessKeyID == "" {
 		in.AccessKeyID = "AKIA" + s.randomString(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-		in.SecretAccessKey = NewSecret([]byte(s.randomString(40,
-			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")))
+		in.SecretAccessKey = s.newSecretAccessKey()
 	}
 	if !accessKeyIDPattern.MatchString(in.AccessKeyID) {
 		return nil, Secret{}, Errorf(KindInvalid, "An access key id must be 16 to 128 upper-case letters and digits.")
@@ -75,8 +73,20 @@ func (s *Service) CreateIdentity(ctx context.Context, in NewIdentity) (*Identity
 	if n := in.SecretAccessKey.Len(); n < 16 || n > 128 {
 		return nil, Secret{}, Errorf(KindInvalid, "A secret access key must be 16 to 128 characters long.")
 	}
-	if in.UserARN != "" && !userARNPattern.MatchString(in.UserARN) {
-		return nil, Secret{}, Errorf(KindInvalid, "The user must be a QuickSight user ARN (arn:aws:quicksight:<region>:<account>:user/<namespace>/<name>).")
+	if in.UserARN != "" {
+		m := principalPattern.FindStringSubmatch(in.UserARN)
+		if m == nil || m[3] != "user" {
+			return nil, Secret{}, Errorf(KindInvalid, "The user must be a QuickSight user ARN (arn:aws:quicksight:<region>:<account>:user/<namespace>/<name>).")
+		}
+		if m[1] != s.region || m[2] != in.AccountID {
+			return nil, Secret{}, Errorf(KindInvalid, "The user must be in the key's account %s and region %s.", in.AccountID, s.region)
+		}
+		if _, err := s.store.UserGet(ctx, m[2], m[4], m[5]); err != nil {
+			if KindOf(err) == KindNotFound {
+				return nil, Secret{}, Errorf(KindInvalid, "User %s does not exist: register it first.", in.UserARN)
+			}
+			return nil, Secret{}, Internal(err)
+		}
 	}
 	if len(in.Policy) > 0 {
 		if s.policies == nil {
@@ -124,6 +134,66 @@ func (s *Service) IdentitySecret(ctx context.Context, accessKeyID string) (*Iden
 		return nil, Secret{}, Internal(err)
 	}
 	return id, Secret{b: pt}, nil
+}
+
+// ListIdentities returns the identities of account, or of every account when
+// account is "", ordered by access key id. It is for operators, not the API.
+func (s *Service) ListIdentities(ctx context.Context, account string) ([]*Identity, error) {
+	if account != "" {
+		if err := ValidateAccountID(account); err != nil {
+			return nil, err
+		}
+	}
+	ids, err := s.store.IdentityList(ctx, account)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	return ids, nil
+}
+
+// DeleteIdentity deletes an access key; requests signed with it fail from the
+// next one on, on every replica. KindNotFound for an unknown key.
+func (s *Service) DeleteIdentity(ctx context.Context, accessKeyID string) error {
+	if err := s.store.IdentityDelete(ctx, accessKeyID); err != nil {
+		if KindOf(err) == KindNotFound {
+			return Errorf(KindNotFound, "Access key %s does not exist.", accessKeyID)
+		}
+		return Internal(err)
+	}
+	return nil
+}
+
+// RotateIdentitySecret gives an access key a new secret access key and returns
+// it; the old secret stops working at once. KindNotFound for an unknown key,
+// KindConflict when another rotation of the key won the race.
+func (s *Service) RotateIdentitySecret(ctx context.Context, accessKeyID string) (*Identity, Secret, error) {
+	id, prev, err := s.store.IdentityGet(ctx, accessKeyID)
+	if err != nil {
+		if KindOf(err) == KindNotFound {
+			return nil, Secret{}, Errorf(KindNotFound, "Access key %s does not exist.", accessKeyID)
+		}
+		return nil, Secret{}, Internal(err)
+	}
+	secret := s.newSecretAccessKey()
+	ref := identitySecretRef(id)
+	next, err := s.sealer.Seal(secret.Reveal(), ref.AAD())
+	if err != nil {
+		return nil, Secret{}, Internal(err)
+	}
+	if err := s.store.SecretReplace(ctx, ref, prev, next); err != nil {
+		switch KindOf(err) {
+		case KindConflict:
+			return nil, Secret{}, Errorf(KindConflict, "Access key %s was rotated by another request at the same time.", accessKeyID)
+		case KindNotFound:
+			return nil, Secret{}, Errorf(KindNotFound, "Access key %s does not exist.", accessKeyID)
+		}
+		return nil, Secret{}, Internal(err)
+	}
+	return id, secret, nil
+}
+
+func (s *Service) newSecretAccessKey() Secret {
+	return NewSecret([]byte(s.randomString(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")))
 }
 
 // Bootstrap creates the first administrator, for in.AccountID, when no identity

@@ -67,6 +67,12 @@ type Store interface {
 	IdentityGet(ctx context.Context, accessKeyID string) (*Identity, []byte, error)
 	// IdentityCount returns how many identities exist.
 	IdentityCount(ctx context.Context) (int, error)
+	// IdentityList returns the identities of account ordered by access key id,
+	// or of every account when account is "".
+	IdentityList(ctx context.Context, account string) ([]*Identity, error)
+	// IdentityDelete removes an identity with its sealed secret; KindNotFound
+	// when the access key is unknown.
+	IdentityDelete(ctx context.Context, accessKeyID string) error
 
 	// DataKeyList returns the vault's wrapped data keys ordered by term.
 	DataKeyList(ctx context.Context) ([]DataKey, error)

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/actiongate/actiongate"
 )
@@ -51,7 +53,99 @@ func keysCreate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	return printKey(stdout, id, secret)
+}
+
+// keysList prints the access keys as JSON lines: AccessKeyId, AccountId, Arn,
+// Admin, UserArn, Policy and CreatedTime. Secrets are never printed.
+func keysList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("keys list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var st storage
+	account := fs.String("account", "", "list only this account's keys")
+	st.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	svc, _, _, closeStorage, err := st.open(ctx, "", slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer closeStorage()
+	ids, err := svc.ListIdentities(ctx, *account)
+	if err != nil {
+		return err
+	}
 	enc := json.NewEncoder(stdout)
+	for _, id := range ids {
+		line := struct {
+			AccessKeyId, AccountId, Arn string
+			Admin                       bool
+			UserArn                     string          `json:",omitempty"`
+			Policy                      json.RawMessage `json:",omitempty"`
+			CreatedTime                 time.Time
+		}{id.AccessKeyID, id.AccountID, id.ARN, id.Admin, id.UserARN, id.Policy, id.CreatedTime}
+		if err := enc.Encode(line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keysDelete deletes an access key.
+func keysDelete(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("keys delete", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var st storage
+	keyID := fs.String("access-key-id", "", "the access key to delete (required)")
+	st.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *keyID == "" {
+		return errors.New("--access-key-id is required")
+	}
+	svc, _, _, closeStorage, err := st.open(ctx, "", slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer closeStorage()
+	if err := svc.DeleteIdentity(ctx, *keyID); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Deleted access key %s.\n", *keyID)
+	return nil
+}
+
+// keysRotate gives an access key a new secret access key and prints the key
+// as keys create does. The old secret stops working at once.
+func keysRotate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var st storage
+	keyID := fs.String("access-key-id", "", "the access key whose secret to replace (required)")
+	st.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *keyID == "" {
+		return errors.New("--access-key-id is required")
+	}
+	svc, _, _, closeStorage, err := st.open(ctx, "", slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer closeStorage()
+	id, secret, err := svc.RotateIdentitySecret(ctx, *keyID)
+	if err != nil {
+		return err
+	}
+	return printKey(stdout, id, secret)
+}
+
+// printKey prints an access key with its secret as JSON.
+func printKey(w io.Writer, id *actiongate.Identity, secret actiongate.Secret) error {
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(struct {
 		AccessKeyId, SecretAccessKey, AccountId, Arn string

@@ -2,6 +2,9 @@
 //
 //	actiongate serve            serve the QuickSight action-connector API
 //	actiongate keys create      create an access key
+//	actiongate keys list        list access keys
+//	actiongate keys delete      delete an access key
+//	actiongate keys rotate      replace an access key's secret
 //	actiongate vault status     show the encryption key terms and what they protect
 //	actiongate vault rotate     start a new key term for new writes
 //	actiongate vault rewrap     re-encrypt every secret with the newest term
@@ -28,6 +31,9 @@ const usage = `actiongate: a self-hosted action connector service speaking the Q
 Usage:
   actiongate serve [flags]           serve the API (see actiongate serve -h)
   actiongate keys create [flags]     create an access key and print it as JSON
+  actiongate keys list [flags]       list access keys as JSON lines (no secrets)
+  actiongate keys delete [flags]     delete an access key
+  actiongate keys rotate [flags]     give an access key a new secret and print it
   actiongate vault status [flags]    show key terms and how many secrets each protects
   actiongate vault rotate [flags]    add a key term that new writes use
   actiongate vault rewrap [flags]    re-encrypt every secret with the newest term
@@ -64,6 +70,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args[1:], stdout, stderr)
 	case "keys create":
 		return keysCreate(ctx, args[1:], stdout, stderr)
+	case "keys list":
+		return keysList(ctx, args[1:], stdout, stderr)
+	case "keys delete":
+		return keysDelete(ctx, args[1:], stdout, stderr)
+	case "keys rotate":
+		return keysRotate(ctx, args[1:], stdout, stderr)
 	case "vault status", "vault rotate", "vault rewrap":
 		return vaultCommand(ctx, sub, args[1:], stdout, stderr)
 	case "audit":

@@ -61,6 +61,53 @@ func (db *DB) IdentityCount(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// IdentityList returns the identities of account, or of every account when
+// account is "", ordered by access key id.
+func (db *DB) IdentityList(ctx context.Context, account string) ([]*actiongate.Identity, error) {
+	rows, err := db.pool.Query(ctx, `SELECT access_key_id, account_id, arn, admin, policy, user_arn, created_time
+		FROM identity WHERE $1 = '' OR account_id = $1 ORDER BY access_key_id`, account)
+	if err != nil {
+		return nil, wrap(err, "list identities", errMap{})
+	}
+	defer rows.Close()
+	out := []*actiongate.Identity{}
+	for rows.Next() {
+		var (
+			id      actiongate.Identity
+			created time.Time
+		)
+		if err := rows.Scan(&id.AccessKeyID, &id.AccountID, &id.ARN, &id.Admin, &id.Policy, &id.UserARN, &created); err != nil {
+			return nil, wrap(err, "list identities", errMap{})
+		}
+		id.CreatedTime = utc(created)
+		out = append(out, &id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err, "list identities", errMap{})
+	}
+	return out, nil
+}
+
+// IdentityDelete removes an identity and its sealed secret in one transaction.
+// KindNotFound when the access key is unknown.
+func (db *DB) IdentityDelete(ctx context.Context, accessKeyID string) error {
+	return db.write(ctx, func(tx pgx.Tx) error {
+		var account string
+		err := tx.QueryRow(ctx, `DELETE FROM identity WHERE access_key_id = $1 RETURNING account_id`, accessKeyID).Scan(&account)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return actiongate.Errorf(actiongate.KindNotFound, "Access key %s does not exist.", accessKeyID)
+		}
+		if err != nil {
+			return wrap(err, "delete identity", errMap{})
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM secret WHERE account_id = $1 AND kind = $2 AND owner_id = $3`,
+			account, string(actiongate.SecretIdentity), accessKeyID); err != nil {
+			return wrap(err, "delete identity secret", errMap{})
+		}
+		return nil
+	})
+}
+
 // DataKeyList returns the vault's wrapped data keys ordered by term.
 func (db *DB) DataKeyList(ctx context.Context) ([]actiongate.DataKey, error) {
 	rows, err := db.pool.Query(ctx, `SELECT term, wrapped, created_time FROM data_key ORDER BY term`)

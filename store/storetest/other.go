@@ -514,6 +514,52 @@ func (su suite) identityCount(t *testing.T) {
 	})
 }
 
+func (su suite) identityList(t *testing.T) {
+	su.run(t, "ByAccountOrdered", func(h *h) {
+		list, err := h.s.IdentityList(h.ctx, acct1)
+		wantNoError(h.t, "IdentityList", err)
+		if len(list) != 0 {
+			h.t.Fatalf("IdentityList of an empty store = %v", list)
+		}
+		var want []*actiongate.Identity
+		for _, key := range []string{"AKIAB00000000000", "AKIAA00000000000", "AKIAC00000000000"} {
+			id := newIdentity(acct1, key)
+			h.createIdentity(id)
+			want = append(want, id)
+		}
+		h.createIdentity(newIdentity(acct2, "AKIAOTHER0000000"))
+		slices.SortFunc(want, func(a, b *actiongate.Identity) int { return strings.Compare(a.AccessKeyID, b.AccessKeyID) })
+		list, err = h.s.IdentityList(h.ctx, acct1)
+		wantNoError(h.t, "IdentityList", err)
+		if diff := gocmp.Diff(want, list, gocmp.Comparer(msEqual)); diff != "" {
+			h.t.Errorf("IdentityList (-want +got):\n%s", diff)
+		}
+		all, err := h.s.IdentityList(h.ctx, "")
+		wantNoError(h.t, "IdentityList of every account", err)
+		if len(all) != 4 {
+			h.t.Errorf("IdentityList of every account has %d identities, want 4", len(all))
+		}
+	})
+}
+
+func (su suite) identityDelete(t *testing.T) {
+	su.run(t, "TakesItsSecret", func(h *h) {
+		id := newIdentity(acct1, "AKIADELETE000000")
+		secret := h.createIdentity(id)
+		other := newIdentity(acct1, "AKIAKEEP00000000")
+		h.createIdentity(other)
+		wantNoError(h.t, "IdentityDelete", h.s.IdentityDelete(h.ctx, id.AccessKeyID))
+		_, _, err := h.s.IdentityGet(h.ctx, id.AccessKeyID)
+		wantKind(h.t, "IdentityGet after delete", err, actiongate.KindNotFound)
+		_, err = h.s.SecretGet(h.ctx, secret.Ref)
+		wantKind(h.t, "SecretGet of a deleted identity's secret", err, actiongate.KindNotFound)
+		if _, _, err := h.s.IdentityGet(h.ctx, other.AccessKeyID); err != nil {
+			h.t.Errorf("the other identity is gone: %v", err)
+		}
+		wantKind(h.t, "IdentityDelete twice", h.s.IdentityDelete(h.ctx, id.AccessKeyID), actiongate.KindNotFound)
+	})
+}
+
 var cmpDataKey = gocmp.Options{gocmp.Comparer(msEqual)}
 
 func (su suite) dataKeyAdd(t *testing.T) {

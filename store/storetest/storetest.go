@@ -44,6 +44,8 @@ func Run(t *testing.T, open func(t *testing.T) actiongate.Store) {
 	t.Run("IdentityCreate", s.identityCreate)
 	t.Run("IdentityGet", s.identityGet)
 	t.Run("IdentityCount", s.identityCount)
+	t.Run("IdentityList", s.identityList)
+	t.Run("IdentityDelete", s.identityDelete)
 	t.Run("DataKeyAdd", s.dataKeyAdd)
 	t.Run("DataKeyList", s.dataKeyList)
 	t.Run("Setting", s.setting)
