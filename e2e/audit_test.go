@@ -99,7 +99,19 @@ func TestAuditLog(t *testing.T) {
 	admin := client(adminKey, adminSecr)
 	const other = "444455556666"
 	bob := "arn:aws:quicksight:us-east-1:" + other + ":user/default/bob"
-	var key struct{ AccessKeyId, SecretAccessKey, Arn string }
+	// bob must exist before a key can act as him: an administrator of the
+	// other account registers him, which is the log's first event.
+	var setupKey, key struct{ AccessKeyId, SecretAccessKey, Arn string }
+	if err := json.Unmarshal([]byte(runCLI(t, nil, "keys", "create", "--data-dir", s.DataDir, "--account", other, "--admin")), &setupKey); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client(setupKey.AccessKeyId, setupKey.SecretAccessKey).RegisterUser(ctx, &quicksight.RegisterUserInput{
+		AwsAccountId: aws.String(other), Namespace: aws.String("default"), IdentityType: types.IdentityTypeQuicksight,
+		UserName: aws.String("bob"), Email: aws.String("bob@example.com"), UserRole: types.UserRoleReader}); err != nil {
+		t.Fatal(err)
+	}
+	setup := auditEntry{Operation: "RegisterUser", ResourceARN: "arn:aws:quicksight:us-east-1:" + other + ":user/default/*", Outcome: "Success",
+		AccountID: other, IdentityARN: setupKey.Arn, AccessKeyID: setupKey.AccessKeyId, RequestID: ids.last(t), SourceIP: "127.0.0.1"}
 	if err := json.Unmarshal([]byte(runCLI(t, nil, "keys", "create", "--data-dir", s.DataDir, "--account", other, "--admin", "--user", bob)), &key); err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +172,7 @@ func TestAuditLog(t *testing.T) {
 			return err
 		}, auditEntry{Operation: "DeleteActionConnector", ResourceARN: connectorARN("audited"), Outcome: "Success"}},
 	}
-	var want []auditEntry
+	want := []auditEntry{setup}
 	for i, step := range steps {
 		err := step.call()
 		if (err == nil) != (step.want.Outcome == "Success") || (err != nil && !strings.Contains(err.Error(), step.want.ErrorCode)) {
@@ -220,16 +232,16 @@ func TestAuditLog(t *testing.T) {
 		args []string
 		want []auditEntry
 	}{
-		{[]string{"--identity", adminKey}, pick(0, 1, 2, 3, 4, 5, 6, 8)},
-		{[]string{"--identity", key.Arn}, pick(7)},
-		{[]string{"--resource", connectorARN("audited")}, pick(0, 2, 6, 8)},
-		{[]string{"--resource", everyConnector}, pick(1, 5)},
-		{[]string{"--outcome", "Failure"}, pick(1, 3, 4)},
-		{[]string{"--outcome", "Success", "--account", account}, pick(0, 2, 5, 6, 8)},
-		{[]string{"--account", other}, pick(7)},
-		{[]string{"--since", all[5].EventTime}, pick(5, 6, 7, 8)},
-		{[]string{"--until", all[5].EventTime}, pick(0, 1, 2, 3, 4)},
-		{[]string{"--since", all[2].EventTime, "--until", all[4].EventTime, "--identity", adminARN}, pick(2, 3)},
+		{[]string{"--identity", adminKey}, pick(1, 2, 3, 4, 5, 6, 7, 9)},
+		{[]string{"--identity", key.Arn}, pick(8)},
+		{[]string{"--resource", connectorARN("audited")}, pick(1, 3, 7, 9)},
+		{[]string{"--resource", everyConnector}, pick(2, 6)},
+		{[]string{"--outcome", "Failure"}, pick(2, 4, 5)},
+		{[]string{"--outcome", "Success", "--account", account}, pick(1, 3, 6, 7, 9)},
+		{[]string{"--account", other}, pick(0, 8)},
+		{[]string{"--since", all[6].EventTime}, pick(6, 7, 8, 9)},
+		{[]string{"--until", all[6].EventTime}, pick(0, 1, 2, 3, 4, 5)},
+		{[]string{"--since", all[3].EventTime, "--until", all[5].EventTime, "--identity", adminARN}, pick(3, 4)},
 		{[]string{"--since", "1h"}, want},
 		{[]string{"--until", "1h"}, nil},
 		{[]string{"--limit", "2"}, pick(0, 1)},
