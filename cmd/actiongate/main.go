@@ -1,6 +1,7 @@
 // Command actiongate is the actiongate server and its administration tool.
 //
 //	actiongate serve            serve the QuickSight action-connector API
+//	actiongate bench            load a running server and report throughput and latency
 //	actiongate keys create      create an access key
 //	actiongate keys list        list access keys
 //	actiongate keys delete      delete an access key
@@ -30,6 +31,7 @@ const usage = `actiongate: a self-hosted action connector service speaking the Q
 
 Usage:
   actiongate serve [flags]           serve the API (see actiongate serve -h)
+  actiongate bench [flags]           load a running server with one scenario and report
   actiongate keys create [flags]     create an access key and print it as JSON
   actiongate keys list [flags]       list access keys as JSON lines (no secrets)
   actiongate keys delete [flags]     delete an access key
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch sub {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return bench(ctx, args[1:], stdout, stderr)
 	case "keys create":
 		return keysCreate(ctx, args[1:], stdout, stderr)
 	case "keys list":

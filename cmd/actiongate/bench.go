@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/actiongate/actiongate/loadgen"
+)
+
+// bench runs a load scenario against a running server and prints the report.
+// Credentials come from the standard AWS chain: AWS_ACCESS_KEY_ID and
+// AWS_SECRET_ACCESS_KEY, AWS_SHARED_CREDENTIALS_FILE, or a profile.
+func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	names := make([]string, len(loadgen.Scenarios))
+	for i, s := range loadgen.Scenarios {
+		names[i] = string(s)
+	}
+	var (
+		endpoint    = fs.String("endpoint", "http://127.0.0.1:8080", "base URL of the server")
+		region      = fs.String("region", loadgen.DefaultRegion, "signing region")
+		account     = fs.String("account", "111122223333", "account the requests address")
+		scenario    = fs.String("scenario", string(loadgen.Describe), "what to send: "+strings.Join(names, ", "))
+		concurrency = fs.Int("concurrency", 0, "workers: requests in flight in a closed loop, the bound on them in an open loop (default: the scenario's)")
+		rate        = fs.Float64("rate", 0, "requests per second on a fixed schedule (open loop); 0 runs a closed loop at --concurrency")
+		duration    = fs.Duration("duration", 10*time.Second, "measured window")
+		warmup      = fs.Duration("warmup", 2*time.Second, "load sent before the measured window and not recorded")
+		connectors  = fs.Int("connectors", 0, "connectors set up for Describe and UpdatePermissions to address (default: the tool's)")
+		serverPID   = fs.Int("server-pid", 0, "process id of the server on this machine, to report its CPU and peak RSS")
+		baseline    = fs.Bool("baseline", true, "also measure a bare net/http server returning the same bytes as Describe, and report ratios")
+		asJSON      = fs.Bool("json", false, "print the report as JSON")
+	)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	sc, err := loadgen.ParseScenario(*scenario)
+	if err != nil {
+		return err
+	}
+	awsCfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(*region))
+	if err != nil {
+		return fmt.Errorf("AWS credentials: %w", err)
+	}
+	creds, err := awsCfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		return fmt.Errorf("AWS credentials: %w (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_SHARED_CREDENTIALS_FILE)", err)
+	}
+	cfg := loadgen.Config{
+		Endpoint: *endpoint, Region: *region, AccountID: *account, Credentials: creds, Scenario: sc,
+		Rate: *rate, Concurrency: *concurrency, Duration: *duration, Warmup: *warmup,
+		Connectors: *connectors, ServerPID: *serverPID,
+	}
+	if *duration <= 0 {
+		return errors.New("--duration must be positive")
+	}
+	rep, err := loadgen.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if *baseline {
+		body, err := loadgen.CaptureDescribe(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("capturing a Describe response for the baseline: %w", err)
+		}
+		base, err := loadgen.Baseline(ctx, body, cfg)
+		if err != nil {
+			return fmt.Errorf("baseline: %w", err)
+		}
+		rep.Compare(base)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return rep.WriteText(stdout)
+}
