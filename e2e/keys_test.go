@@ -27,7 +27,9 @@ func TestKeysLifecycle(t *testing.T) {
 	}
 	var key struct{ AccessKeyId, SecretAccessKey, AccountId, Arn string }
 	json.Unmarshal([]byte(runCLI(t, nil, append([]string{"keys", "create", "--account", account, "--admin", "--user", user("alice")}, dir...)...)), &key)
-	list := func() string { return runCLI(t, nil, append([]string{"keys", "list", "--account", account}, dir...)...) }
+	list := func() string {
+		return runCLI(t, nil, append([]string{"keys", "list", "--account", account}, dir...)...)
+	}
 	listed := list()
 	if !strings.Contains(listed, `"AccessKeyId":"`+key.AccessKeyId+`"`) || !strings.Contains(listed, `"UserArn":"`+user("alice")+`"`) ||
 		!strings.Contains(listed, `"AccessKeyId":"`+adminKey+`"`) || strings.Contains(listed, key.SecretAccessKey) || strings.Contains(listed, adminSecr) {
