@@ -94,36 +94,38 @@ func keysList(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // keysDelete deletes an access key.
 func keysDelete(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("keys delete", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var st storage
-	keyID := fs.String("access-key-id", "", "the access key to delete (required)")
-	st.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *keyID == "" {
-		return errors.New("--access-key-id is required")
-	}
-	svc, _, _, closeStorage, err := st.open(ctx, "", slog.New(slog.NewTextHandler(stderr, nil)))
-	if err != nil {
-		return err
-	}
-	defer closeStorage()
-	if err := svc.DeleteIdentity(ctx, *keyID); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Deleted access key %s.\n", *keyID)
-	return nil
+	return withAccessKey(ctx, "keys delete", "the access key to delete", args, stderr,
+		func(svc *actiongate.Service, keyID string) error {
+			if err := svc.DeleteIdentity(ctx, keyID); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Deleted access key %s.\n", keyID)
+			return nil
+		})
 }
 
 // keysRotate gives an access key a new secret access key and prints the key
 // as keys create does. The old secret stops working at once.
 func keysRotate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
+	return withAccessKey(ctx, "keys rotate", "the access key whose secret to replace", args, stderr,
+		func(svc *actiongate.Service, keyID string) error {
+			id, secret, err := svc.RotateIdentitySecret(ctx, keyID)
+			if err != nil {
+				return err
+			}
+			return printKey(stdout, id, secret)
+		})
+}
+
+// withAccessKey parses the flags of a subcommand that acts on one access key
+// (--access-key-id, required, and the storage flags), opens the Service and
+// runs do with it.
+func withAccessKey(ctx context.Context, name, what string, args []string, stderr io.Writer,
+	do func(svc *actiongate.Service, keyID string) error) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var st storage
-	keyID := fs.String("access-key-id", "", "the access key whose secret to replace (required)")
+	keyID := fs.String("access-key-id", "", what+" (required)")
 	st.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -136,11 +138,7 @@ func keysRotate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer closeStorage()
-	id, secret, err := svc.RotateIdentitySecret(ctx, *keyID)
-	if err != nil {
-		return err
-	}
-	return printKey(stdout, id, secret)
+	return do(svc, *keyID)
 }
 
 // printKey prints an access key with its secret as JSON.

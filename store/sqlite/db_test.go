@@ -9,11 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/actiongate/actiongate"
+	"github.com/actiongate/actiongate/store/storetest"
 )
 
 func open(t *testing.T, path string) *DB {
@@ -328,56 +328,7 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "busy.db")
 	dbs := []*DB{open(t, path), open(t, path)}
-	ctx := t.Context()
-	const account = "111111111111"
-	var ops, failures atomic.Int64
-	deadline := time.Now().Add(d)
-	var wg sync.WaitGroup
-	for w := range 50 {
-		db := dbs[w%len(dbs)]
-		wg.Go(func() {
-			fail := func(op string, err error) {
-				if failures.Add(1) <= 10 {
-					t.Errorf("writer %d: %s: %v", w, op, err)
-				}
-			}
-			for i := 0; time.Now().Before(deadline); i++ {
-				id := fmt.Sprintf("w%02d-%d", w, i)
-				c := newConnector(account, id)
-				if err := db.ConnectorCreate(ctx, c, apiKeySecret(c, "sealed"), nil, nil); err != nil {
-					fail("ConnectorCreate", err)
-					continue
-				}
-				// Read, then write conditionally on what was read.
-				got, err := db.ConnectorGet(ctx, account, id)
-				if err != nil {
-					fail("ConnectorGet", err)
-					continue
-				}
-				got.Name = "Updated"
-				if err := db.ConnectorUpdate(ctx, got, apiKeySecret(got, "resealed")); err != nil {
-					fail("ConnectorUpdate", err)
-				}
-				if err := db.TagReplace(ctx, account, id, 2, []actiongate.Tag{{Key: "i", Value: fmt.Sprint(i)}}); err != nil {
-					fail("TagReplace", err)
-				}
-				if _, err := db.ConnectorList(ctx, actiongate.ConnectorListParams{AccountID: account, Limit: 20}); err != nil {
-					fail("ConnectorList", err)
-				}
-				if i%4 == 3 {
-					if err := db.ConnectorDelete(ctx, account, id); err != nil {
-						fail("ConnectorDelete", err)
-					}
-				}
-				ops.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	t.Logf("%d rounds of create, get, update, retag and list in %v, %d errors", ops.Load(), d, failures.Load())
-	if ops.Load() == 0 {
-		t.Error("no writer finished a round")
-	}
+	storetest.ConcurrentWriters(t, []actiongate.Store{dbs[0], dbs[1]}, 50, d)
 }
 
 // TestPrincipalFilterUsesIndex checks that the principal filter looks up the
