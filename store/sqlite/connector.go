@@ -127,7 +127,7 @@ func (db *DB) ConnectorCreate(ctx context.Context, c *actiongate.Connector, secr
 // ConnectorGet returns the connector, with the Secret fields of its Auth zero.
 // KindNotFound when the account has no connector id.
 func (db *DB) ConnectorGet(ctx context.Context, account, id string) (*actiongate.Connector, error) {
-	row := db.reader.QueryRowContext(ctx, `SELECT `+connectorColumns+` FROM connector WHERE account_id = ? AND id = ?`, account, id)
+	row := db.readRow(ctx, `SELECT `+connectorColumns+` FROM connector WHERE account_id = ? AND id = ?`, account, id)
 	c, err := scanConnector(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(account, id)
@@ -291,7 +291,7 @@ func appendStrings(args []any, ss []string) []any {
 // with its actions sorted (byte order). KindNotFound when the connector does
 // not exist.
 func (db *DB) PermissionList(ctx context.Context, account, id string) ([]actiongate.Permission, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT p.principal, p.action
+	rows, err := db.readRows(ctx, `SELECT p.principal, p.action
 		FROM connector c LEFT JOIN permission p ON p.account_id = c.account_id AND p.connector_id = c.id
 		WHERE c.account_id = ? AND c.id = ?
 		ORDER BY p.principal, p.action`, account, id)
@@ -346,7 +346,7 @@ func (db *DB) PermissionReplace(ctx context.Context, account, id string, version
 // TagList returns the connector's tags ordered by key (byte order).
 // KindNotFound when the connector does not exist.
 func (db *DB) TagList(ctx context.Context, account, id string) ([]actiongate.Tag, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT t.key, t.value
+	rows, err := db.readRows(ctx, `SELECT t.key, t.value
 		FROM connector c LEFT JOIN tag t ON t.account_id = c.account_id AND t.connector_id = c.id
 		WHERE c.account_id = ? AND c.id = ?
 		ORDER BY t.key`, account, id)

@@ -33,7 +33,7 @@ func (db *DB) IdentityGet(ctx context.Context, accessKeyID string) (*actiongate.
 		created int64
 		ct      []byte
 	)
-	err := db.reader.QueryRowContext(ctx, `SELECT i.access_key_id, i.account_id, i.arn, i.admin, i.policy,
+	err := db.readRow(ctx, `SELECT i.access_key_id, i.account_id, i.arn, i.admin, i.policy,
 			i.user_arn, i.created_time, s.ciphertext
 		FROM identity i JOIN secret s
 			ON s.account_id = i.account_id AND s.kind = ? AND s.owner_id = i.access_key_id

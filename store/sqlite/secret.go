@@ -16,7 +16,7 @@ func secretNotFound(ref actiongate.SecretRef) *actiongate.Error {
 // is none.
 func (db *DB) SecretGet(ctx context.Context, ref actiongate.SecretRef) ([]byte, error) {
 	var ct []byte
-	err := db.reader.QueryRowContext(ctx, `SELECT ciphertext FROM secret
+	err := db.readRow(ctx, `SELECT ciphertext FROM secret
 		WHERE account_id = ? AND kind = ? AND owner_id = ? AND field = ?`,
 		ref.AccountID, string(ref.Kind), ref.OwnerID, ref.Field).Scan(&ct)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -21,6 +21,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/actiongate/actiongate"
@@ -37,6 +38,9 @@ const BusyTimeout = 10 * time.Second
 type DB struct {
 	writer *sql.DB // one connection; every transaction BEGIN IMMEDIATE
 	reader *sql.DB // read-only connections, deferred transactions
+	// reads holds the reader's prepared statements by query text, so that
+	// the hot reads are not parsed again on every call.
+	reads sync.Map // string -> *sql.Stmt
 }
 
 var _ actiongate.Store = (*DB)(nil)
@@ -110,7 +114,46 @@ func dsn(path string, writer bool) string {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
-	return errors.Join(db.reader.Close(), db.writer.Close())
+	var errs []error
+	db.reads.Range(func(_, st any) bool {
+		errs = append(errs, st.(*sql.Stmt).Close())
+		return true
+	})
+	return errors.Join(append(errs, db.reader.Close(), db.writer.Close())...)
+}
+
+// readRow runs a single-row read with a statement prepared once on the
+// reader pool (database/sql prepares it again on each connection it meets).
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := db.readStmt(ctx, query)
+	if err != nil {
+		return db.reader.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// readRows is readRow for reads of several rows.
+func (db *DB) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := db.readStmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (db *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := db.reads.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.reader.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.reads.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // write runs f in a transaction on the writer connection and commits it when f
