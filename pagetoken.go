@@ -34,7 +34,9 @@ func (p pageTokens) issue(scope, cursor string) string {
 // open returns the cursor of token, or a KindInvalidNextToken error when the
 // token is malformed or was issued for another scope.
 func (p pageTokens) open(scope, token string) (string, error) {
-	b, err := base64.StdEncoding.DecodeString(token)
+	// Strict: a token has one spelling, so unused bits of its last
+	// character must be zero.
+	b, err := base64.StdEncoding.Strict().DecodeString(token)
 	if err != nil || len(b) <= pageTokenMACSize {
 		return "", Errorf(KindInvalidNextToken, "The NextToken is not valid.")
 	}
