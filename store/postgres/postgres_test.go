@@ -471,102 +471,11 @@ func apiKeySecret(c *actiongate.Connector, ct string) []actiongate.SealedSecret 
 		OwnerID: c.ID, Field: "ApiKey"}, Ciphertext: []byte(ct)}}
 }
 
-const benchAccount = "111111111111"
-
-// benchDB opens a store on a fresh schema holding n connectors with a secret,
-// two permissions and two tags each.
-func benchDB(b *testing.B, n int) *DB {
-	b.Helper()
-	db := openFresh(b)
-	b.Cleanup(func() { db.Close() })
-	var wg sync.WaitGroup
-	errs := make(chan error, 1)
-	for w := range 4 {
-		wg.Go(func() {
-			for i := w; i < n; i += 4 {
-				if err := createBench(b.Context(), db, fmt.Sprintf("c%06d", i)); err != nil {
-					select {
-					case errs <- err:
-					default:
-					}
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	select {
-	case err := <-errs:
-		b.Fatal(err)
-	default:
-	}
-	return db
-}
-
-func createBench(ctx context.Context, db *DB, id string) error {
-	c := newConnector(benchAccount, id)
-	c.EnabledActions = []string{"listIssues", "createIssue"}
-	perms := []actiongate.Permission{
-		{Principal: "arn:aws:quicksight:us-east-1:111111111111:user/default/alice", Actions: []string{"quicksight:DescribeActionConnector", "quicksight:UpdateActionConnector"}},
-		{Principal: "arn:aws:quicksight:us-east-1:111111111111:group/default/ops", Actions: []string{"quicksight:DescribeActionConnector"}},
-	}
-	tags := []actiongate.Tag{{Key: "env", Value: "prod"}, {Key: "team", Value: "data"}}
-	return db.ConnectorCreate(ctx, c, apiKeySecret(c, "sealed-ciphertext-of-about-sixty-bytes-0123456789abcdef"), perms, tags)
-}
-
-// BenchmarkConnectorGet reads one connector of 1,000: one round trip.
-func BenchmarkConnectorGet(b *testing.B) {
-	db := benchDB(b, 1000)
-	ctx := b.Context()
-	i := 0
-	for b.Loop() {
-		if _, err := db.ConnectorGet(ctx, benchAccount, fmt.Sprintf("c%06d", i%1000)); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
-}
-
-// BenchmarkConnectorGetParallel reads connectors from GOMAXPROCS goroutines
-// through the pool (of at most 4 connections in the tests).
-func BenchmarkConnectorGetParallel(b *testing.B) {
-	db := benchDB(b, 1000)
-	ctx := b.Context()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		i := 0
-		for pb.Next() {
-			if _, err := db.ConnectorGet(ctx, benchAccount, fmt.Sprintf("c%06d", i%1000)); err != nil {
-				b.Error(err)
-				return
-			}
-			i++
-		}
+// BenchmarkStore runs the drivers' shared benchmarks, each on a fresh schema.
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) actiongate.Store {
+		db := openFresh(b)
+		b.Cleanup(func() { db.Close() })
+		return db
 	})
-}
-
-// BenchmarkConnectorCreate creates a connector with a secret, two permissions
-// and two tags: one committed (fsynced) transaction each, of three round trips.
-func BenchmarkConnectorCreate(b *testing.B) {
-	db := benchDB(b, 0)
-	ctx := b.Context()
-	i := 0
-	for b.Loop() {
-		if err := createBench(ctx, db, fmt.Sprintf("n%09d", i)); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
-}
-
-// BenchmarkConnectorList reads a page of 100 of 1,000 connectors.
-func BenchmarkConnectorList(b *testing.B) {
-	db := benchDB(b, 1000)
-	ctx := b.Context()
-	for b.Loop() {
-		cs, err := db.ConnectorList(ctx, actiongate.ConnectorListParams{AccountID: benchAccount, After: "c000450", Limit: 100})
-		if err != nil || len(cs) != 100 {
-			b.Fatal(len(cs), err)
-		}
-	}
 }
