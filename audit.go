@@ -39,6 +39,12 @@ type AuditEvent struct {
 	// ErrorCode is the error code the caller received
 	// (AccessDeniedException); empty on success.
 	ErrorCode string
+	// ActionID, UpstreamStatus and Duration describe an InvokeAction: the
+	// action performed, the status the upstream answered (0 when it did not
+	// answer), and how long the upstream call took. Zero for other operations.
+	ActionID       string
+	UpstreamStatus int
+	Duration       time.Duration
 	// SourceIP is the address the call came from, as the server saw it (a
 	// proxy's address behind one); empty when unknown.
 	SourceIP string

@@ -21,6 +21,14 @@ const (
 	KindLimitExceeded                // a quota or list limit would be passed
 	KindInvalidNextToken             // a pagination token is malformed, forged or foreign
 	KindThrottled                    // the caller is over its request rate
+	// KindAccessTokenNotFound: the user has no 3LO tokens for the connector,
+	// or they can no longer be refreshed; the user must sign in (again).
+	KindAccessTokenNotFound
+	// KindTokenResponse: the connector's token endpoint refused or failed.
+	KindTokenResponse
+	// KindUpstream: the connector's service could not be reached, or answered
+	// with an error (then Error.Upstream holds its answer).
+	KindUpstream
 )
 
 var kindNames = [...]string{
@@ -33,6 +41,10 @@ var kindNames = [...]string{
 	KindLimitExceeded:    "limit exceeded",
 	KindInvalidNextToken: "invalid next token",
 	KindThrottled:        "throttled",
+
+	KindAccessTokenNotFound: "access token not found",
+	KindTokenResponse:       "token response",
+	KindUpstream:            "upstream",
 }
 
 func (k Kind) String() string {
@@ -52,7 +64,10 @@ type Error struct {
 	Kind         Kind
 	Message      string
 	ResourceType ResourceType
-	Err          error
+	// Upstream is the upstream's answer to a KindUpstream error when there was
+	// one: its status and its (bounded, redacted) output.
+	Upstream *InvokeResult
+	Err      error
 }
 
 func (e *Error) Error() string {

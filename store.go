@@ -122,6 +122,8 @@ type SecretKind string
 const (
 	SecretConnector SecretKind = "connector" // OwnerID: the connector id
 	SecretIdentity  SecretKind = "identity"  // OwnerID: the access key id
+	SecretToken     SecretKind = "token"     // OwnerID: the connector id; see TokenRef
+	SecretSignIn    SecretKind = "sign-in"   // AAD only; see SignInVerifierRef
 )
 
 // SecretRef is the identity of one sealed secret: the record that owns it and the
