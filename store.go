@@ -21,7 +21,8 @@ import (
 type Store interface {
 	DirectoryStore
 
-	AuditStore // the audit log, in audit.go
+	AuditStore   // the audit log, in audit.go
+	RuntimeStore // tokens, leases, sign-ins, OpenAPI documents; in store_runtime.go
 
 	// ConnectorCreate stores a new connector, with stored Version 1, and its
 	// sealed secrets, permissions and tags, all or nothing. c is not changed.

@@ -16,18 +16,20 @@ import (
 const auditDeleteBatch = 5000
 
 // AuditAppend stores events with one COPY, all or none, each with a new
-// identity value as its ID.
+// identity value as its ID. Durations are kept to the microsecond, truncated.
 func (db *DB) AuditAppend(ctx context.Context, events ...actiongate.AuditEvent) error {
 	if len(events) == 0 {
 		return nil
 	}
 	_, err := db.pool.CopyFrom(ctx, pgx.Identifier{"audit_event"},
 		[]string{"time", "request_id", "account_id", "identity_arn", "access_key_id", "user_arn",
-			"operation", "resource_arn", "outcome", "error_code", "source_ip"},
+			"operation", "resource_arn", "outcome", "error_code", "source_ip",
+			"action_id", "upstream_status", "duration_us"},
 		pgx.CopyFromSlice(len(events), func(i int) ([]any, error) {
 			e := events[i]
 			return []any{e.Time, e.RequestID, e.AccountID, e.IdentityARN, e.AccessKeyID, e.UserARN,
-				e.Operation, e.ResourceARN, string(e.Outcome), e.ErrorCode, e.SourceIP}, nil
+				e.Operation, e.ResourceARN, string(e.Outcome), e.ErrorCode, e.SourceIP,
+				e.ActionID, int32(e.UpstreamStatus), e.Duration.Microseconds()}, nil
 		}))
 	return wrap(err, "append audit events", errMap{})
 }
@@ -65,7 +67,7 @@ func (db *DB) AuditList(ctx context.Context, f actiongate.AuditFilter) ([]action
 		where = append(where, "(time, id) > ("+arg(f.After.Time)+", "+arg(f.After.ID)+")")
 	}
 	q := `SELECT id, time, request_id, account_id, identity_arn, access_key_id, user_arn, operation,
-		resource_arn, outcome, error_code, source_ip FROM audit_event`
+		resource_arn, outcome, error_code, source_ip, action_id, upstream_status, duration_us FROM audit_event`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -81,14 +83,18 @@ func (db *DB) AuditList(ctx context.Context, f actiongate.AuditFilter) ([]action
 	out := []actiongate.AuditEvent{}
 	for rows.Next() {
 		var (
-			e       actiongate.AuditEvent
-			outcome string
+			e        actiongate.AuditEvent
+			outcome  string
+			upstream int32
+			dur      int64
 		)
 		if err := rows.Scan(&e.ID, &e.Time, &e.RequestID, &e.AccountID, &e.IdentityARN, &e.AccessKeyID, &e.UserARN,
-			&e.Operation, &e.ResourceARN, &outcome, &e.ErrorCode, &e.SourceIP); err != nil {
+			&e.Operation, &e.ResourceARN, &outcome, &e.ErrorCode, &e.SourceIP,
+			&e.ActionID, &upstream, &dur); err != nil {
 			return nil, wrap(err, "list audit events", errMap{})
 		}
 		e.Time, e.Outcome = utc(e.Time), actiongate.AuditOutcome(outcome)
+		e.UpstreamStatus, e.Duration = int(upstream), time.Duration(dur)*time.Microsecond
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {

@@ -104,6 +104,7 @@ func (db *DB) ConnectorCreate(ctx context.Context, c *actiongate.Connector, secr
 		// A connector that did not exist owns no secrets; remove any left
 		// behind so that the new one starts clean.
 		addDeleteConnectorSecrets(&b, c.AccountID, c.ID)
+		addDeleteTokenSecrets(&b, c.AccountID, c.ID)
 		addInsertSecrets(&b, secrets)
 		addInsertPermissions(&b, c.AccountID, c.ID, perms)
 		addInsertTags(&b, c.AccountID, c.ID, tags)
@@ -186,6 +187,7 @@ func (db *DB) ConnectorDelete(ctx context.Context, account, id string) error {
 		}
 		var b batch
 		addDeleteConnectorSecrets(&b, account, id)
+		addDeleteTokenSecrets(&b, account, id)
 		return b.run(ctx, tx)
 	})
 }

@@ -119,3 +119,12 @@ func addDeleteConnectorSecrets(b *batch, account, id string) {
 	b.add("delete connector secrets", errMap{}, `DELETE FROM secret WHERE account_id = $1 AND kind = $2 AND owner_id = $3`,
 		account, string(actiongate.SecretConnector), id)
 }
+
+// addDeleteTokenSecrets adds to b the statement that deletes the cached tokens
+// of a connector (kind token, owned by the connector id), as ConnectorDelete
+// does, and ConnectorCreate, for tokens left behind by a deleted connector of
+// the same id; ConnectorUpdate keeps them.
+func addDeleteTokenSecrets(b *batch, account, id string) {
+	b.add("delete connector tokens", errMap{}, `DELETE FROM secret WHERE account_id = $1 AND kind = $2 AND owner_id = $3`,
+		account, string(actiongate.SecretToken), id)
+}

@@ -13,22 +13,25 @@ import (
 // a large first expiry does not hold the writer lock for long.
 const auditDeleteBatch = 5000
 
-// AuditAppend stores events in one transaction, each with a new rowid as its ID.
+// AuditAppend stores events in one transaction, each with a new rowid as its
+// ID. Durations are kept to the microsecond, truncated.
 func (db *DB) AuditAppend(ctx context.Context, events ...actiongate.AuditEvent) error {
 	if len(events) == 0 {
 		return nil
 	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit_event (time, request_id, account_id, identity_arn,
-			access_key_id, user_arn, operation, resource_arn, outcome, error_code, source_ip)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			access_key_id, user_arn, operation, resource_arn, outcome, error_code, source_ip,
+			action_id, upstream_status, duration_us)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return wrap(err, "append audit events", nil)
 		}
 		defer stmt.Close()
 		for _, e := range events {
 			if _, err := stmt.ExecContext(ctx, micros(e.Time), e.RequestID, e.AccountID, e.IdentityARN,
-				e.AccessKeyID, e.UserARN, e.Operation, e.ResourceARN, string(e.Outcome), e.ErrorCode, e.SourceIP); err != nil {
+				e.AccessKeyID, e.UserARN, e.Operation, e.ResourceARN, string(e.Outcome), e.ErrorCode, e.SourceIP,
+				e.ActionID, e.UpstreamStatus, e.Duration.Microseconds()); err != nil {
 				return wrap(err, "append audit events", nil)
 			}
 		}
@@ -64,7 +67,7 @@ func (db *DB) AuditList(ctx context.Context, f actiongate.AuditFilter) ([]action
 		where, args = append(where, "(time, id) > (?, ?)"), append(args, micros(f.After.Time), f.After.ID)
 	}
 	q := `SELECT id, time, request_id, account_id, identity_arn, access_key_id, user_arn, operation,
-		resource_arn, outcome, error_code, source_ip FROM audit_event`
+		resource_arn, outcome, error_code, source_ip, action_id, upstream_status, duration_us FROM audit_event`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -80,14 +83,16 @@ func (db *DB) AuditList(ctx context.Context, f actiongate.AuditFilter) ([]action
 	out := []actiongate.AuditEvent{}
 	for rows.Next() {
 		var (
-			e  actiongate.AuditEvent
-			us int64
+			e       actiongate.AuditEvent
+			us, dur int64
 		)
 		if err := rows.Scan(&e.ID, &us, &e.RequestID, &e.AccountID, &e.IdentityARN, &e.AccessKeyID, &e.UserARN,
-			&e.Operation, &e.ResourceARN, &e.Outcome, &e.ErrorCode, &e.SourceIP); err != nil {
+			&e.Operation, &e.ResourceARN, &e.Outcome, &e.ErrorCode, &e.SourceIP,
+			&e.ActionID, &e.UpstreamStatus, &dur); err != nil {
 			return nil, wrap(err, "list audit events", nil)
 		}
 		e.Time = fromMicros(us)
+		e.Duration = time.Duration(dur) * time.Microsecond
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {

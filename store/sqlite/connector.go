@@ -22,6 +22,19 @@ func conflict(account, id string) *actiongate.Error {
 	return actiongate.Errorf(actiongate.KindConflict, "Action connector %s in account %s was changed by another write.", id, account)
 }
 
+// connectorColumnsOf returns connectorColumns qualified with the table alias
+// t, for queries that join connector with a table of the same column names.
+func connectorColumnsOf(t string) string {
+	cols := strings.Split(connectorColumns, ",")
+	for i, c := range cols {
+		cols[i] = t + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// connectorColumnsC is connectorColumns qualified with the alias c.
+var connectorColumnsC = connectorColumnsOf("c")
+
 // connectorRow holds the values of a connector row but its key and version.
 type connectorRow struct {
 	typ, name, description, vpc string
@@ -90,38 +103,18 @@ func scanConnector(row interface{ Scan(...any) error }) (*actiongate.Connector, 
 }
 
 // ConnectorCreate stores a new connector at Version 1, whatever c.Version
-// holds, with its sealed secrets, permissions and tags, in one transaction; c
+// holds, with its sealed secrets, permissions and tags, all or nothing; c
 // itself is not changed. KindExists when the account has a connector with c.ID.
 // A secret ref that is taken, or a tag key given twice, fails the create as a
-// fault of the caller.
+// fault of the caller. Concurrent creates share a transaction and its commit
+// (see createGroup); each returns once the commit holding it is durable.
 func (db *DB) ConnectorCreate(ctx context.Context, c *actiongate.Connector, secrets []actiongate.SealedSecret, perms []actiongate.Permission, tags []actiongate.Tag) error {
 	r, err := encodeConnector(c)
 	if err != nil {
 		return err
 	}
-	err = db.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO connector (`+connectorColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-			c.AccountID, c.ID, r.typ, r.name, r.description, r.vpc, r.auth,
-			r.actions, r.status, r.errType, r.errMessage, r.created, r.updated); err != nil {
-			return wrap(err, "insert connector", func() *actiongate.Error {
-				return actiongate.Errorf(actiongate.KindExists, "Action connector %s exists already in account %s.", c.ID, c.AccountID)
-			})
-		}
-		// A connector that did not exist owns no secrets; remove any left
-		// behind so that the new one starts clean.
-		if err := deleteConnectorSecrets(ctx, tx, c.AccountID, c.ID); err != nil {
-			return err
-		}
-		if err := insertSecrets(ctx, tx, secrets); err != nil {
-			return err
-		}
-		if err := insertPermissions(ctx, tx, c.AccountID, c.ID, perms); err != nil {
-			return err
-		}
-		return insertTags(ctx, tx, c.AccountID, c.ID, tags)
-	})
-	return err
+	return db.creates.do(db, &createRequest{ctx: ctx, c: c, row: r, secrets: secrets, perms: perms, tags: tags,
+		ready: make(chan bool, 1)})
 }
 
 // ConnectorGet returns the connector, with the Secret fields of its Auth zero.
@@ -192,7 +185,7 @@ func checkConditional(ctx context.Context, tx *sql.Tx, res sql.Result, err error
 // tags. KindNotFound when it does not exist.
 func (db *DB) ConnectorDelete(ctx context.Context, account, id string) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		// Permissions and tags go by ON DELETE CASCADE.
+		// Permissions, tags and the OpenAPI document go by ON DELETE CASCADE.
 		res, err := tx.ExecContext(ctx, `DELETE FROM connector WHERE account_id = ? AND id = ?`, account, id)
 		if err != nil {
 			return wrap(err, "delete connector", nil)
@@ -202,7 +195,7 @@ func (db *DB) ConnectorDelete(ctx context.Context, account, id string) error {
 		} else if n == 0 {
 			return notFound(account, id)
 		}
-		return deleteConnectorSecrets(ctx, tx, account, id)
+		return deleteConnectorSecretsAndTokens(ctx, tx, account, id)
 	})
 }
 
@@ -213,16 +206,50 @@ func (db *DB) ConnectorList(ctx context.Context, p actiongate.ConnectorListParam
 	if p.Limit < 1 {
 		return []*actiongate.Connector{}, nil
 	}
+	q, args := listQuery(p)
+	rows, err := db.reader.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(err, "list connectors", nil)
+	}
+	defer rows.Close()
+	out := []*actiongate.Connector{}
+	for rows.Next() {
+		c, err := scanConnector(rows)
+		if err != nil {
+			return nil, wrap(err, "list connectors", nil)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err, "list connectors", nil)
+	}
+	return out, nil
+}
+
+// listQuery returns the statement of ConnectorList and its parameters.
+func listQuery(p actiongate.ConnectorListParams) (string, []any) {
 	var q strings.Builder
-	args := []any{p.AccountID, p.After}
-	q.WriteString(`SELECT ` + connectorColumns + ` FROM connector c WHERE c.account_id = ? AND c.id > ?`)
+	var args []any
 	f := p.Filter
+	if match := trigramQuery(f.NameLike); match != "" {
+		// The trigram index finds the candidates, which are then sorted:
+		// CROSS JOIN makes it the outer loop, where the planner would
+		// otherwise walk the account in id order and test every row.
+		q.WriteString(`SELECT ` + connectorColumnsC + ` FROM connector_name_trigram t
+			CROSS JOIN connector c ON c.rowid = t.rowid
+			WHERE t.connector_name_trigram MATCH ? AND c.account_id = ? AND c.id > ?`)
+		args = append(args, match, p.AccountID, p.After)
+	} else {
+		q.WriteString(`SELECT ` + connectorColumnsC + ` FROM connector c WHERE c.account_id = ? AND c.id > ?`)
+		args = append(args, p.AccountID, p.After)
+	}
 	if f.Name != "" {
 		q.WriteString(` AND c.name = ?`)
 		args = append(args, f.Name)
 	}
 	if f.NameLike != "" {
-		// LIKE ignores the case of ASCII letters (PRAGMA case_sensitive_like is off).
+		// LIKE ignores the case of ASCII letters (PRAGMA case_sensitive_like
+		// is off). It decides, also of the candidates of the trigram index.
 		q.WriteString(` AND c.name LIKE ? ESCAPE '` + column.LikeEscape + `'`)
 		args = append(args, column.LikePattern(f.NameLike))
 	}
@@ -251,23 +278,7 @@ func (db *DB) ConnectorList(ctx context.Context, p actiongate.ConnectorListParam
 	q.WriteString(` ORDER BY c.id LIMIT ?`)
 	args = append(args, p.Limit)
 
-	rows, err := db.reader.QueryContext(ctx, q.String(), args...)
-	if err != nil {
-		return nil, wrap(err, "list connectors", nil)
-	}
-	defer rows.Close()
-	out := []*actiongate.Connector{}
-	for rows.Next() {
-		c, err := scanConnector(rows)
-		if err != nil {
-			return nil, wrap(err, "list connectors", nil)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err, "list connectors", nil)
-	}
-	return out, nil
+	return q.String(), args
 }
 
 // placeholders returns n comma-separated parameters, or NULL for n = 0: then

@@ -126,6 +126,16 @@ func deleteConnectorSecrets(ctx context.Context, tx *sql.Tx, account, id string)
 	return wrap(err, "delete connector secrets", nil)
 }
 
+// deleteConnectorSecretsAndTokens deletes the sealed secrets of a connector
+// and its cached tokens (kind token, owned by the connector id), as
+// ConnectorDelete does, and ConnectorCreate, for what a deleted connector of
+// the same id left behind; ConnectorUpdate keeps the tokens.
+func deleteConnectorSecretsAndTokens(ctx context.Context, tx *sql.Tx, account, id string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM secret WHERE account_id = ? AND kind IN (?, ?) AND owner_id = ?`,
+		account, string(actiongate.SecretConnector), string(actiongate.SecretToken), id)
+	return wrap(err, "delete connector secrets", nil)
+}
+
 // nonNil returns b, or an empty slice for nil, which the driver would bind as
 // NULL.
 func nonNil(b []byte) []byte {

@@ -41,6 +41,8 @@ type DB struct {
 	// reads holds the reader's prepared statements by query text, so that
 	// the hot reads are not parsed again on every call.
 	reads sync.Map // string -> *sql.Stmt
+	// creates batches concurrent ConnectorCreate calls into one commit.
+	creates createGroup
 }
 
 var _ actiongate.Store = (*DB)(nil)

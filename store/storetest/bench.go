@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/actiongate/actiongate"
@@ -13,7 +15,8 @@ const benchAccount = "111111111111"
 // Bench measures a driver's hot paths with the same workload on every engine,
 // so their figures compare: reading one connector of 1,000 (serially and from
 // GOMAXPROCS goroutines), creating one with a secret, two permissions and two
-// tags (one committed transaction), and reading a page of 100. open returns a
+// tags (one committed transaction), serially and from 64 goroutines at once
+// (which a driver may commit together), and reading a page of 100. open returns a
 // new, empty store, closed by the caller's cleanup.
 func Bench(b *testing.B, open func(b *testing.B) actiongate.Store) {
 	b.Run("ConnectorGet", func(b *testing.B) {
@@ -51,6 +54,22 @@ func Bench(b *testing.B, open func(b *testing.B) actiongate.Store) {
 			}
 			i++
 		}
+	})
+	b.Run("ConnectorCreateParallel", func(b *testing.B) {
+		s := benchStore(b, open, 0)
+		var next atomic.Int64
+		// 64 writers whatever GOMAXPROCS is, as a server's concurrent
+		// requests would be.
+		b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := benchCreate(b, s, fmt.Sprintf("p%09d", next.Add(1))); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
 	})
 	b.Run("ConnectorList", func(b *testing.B) {
 		s := benchStore(b, open, 1000)

@@ -204,6 +204,44 @@ func (su suite) connectorListFilter(t *testing.T) {
 			{"case-insensitive", actiongate.ConnectorFilter{NameLike: "sAlEsFoRcE"}, []string{"l08"}},
 		})
 	})
+	// Drivers may serve NameLike from an index of the names' trigrams: these
+	// cases hold the characters of index query syntax, runs shorter than a
+	// trigram next to longer ones, long patterns, and names changed or
+	// deleted after they were indexed.
+	su.run(t, "NameLikeIndexed", func(h *h) {
+		h.createNamed(map[string]string{
+			"x01": `Say "hello" world`, "x02": "NEAR(a b) OR c", "x03": "-minus ^caret col:on",
+			"x04": "Straße Ünïcode", "x05": "ab cd ef", "x06": "The quick brown fox jumps over the lazy dog",
+			"x07": "Renamed later", "x08": "Deleted later", "x09": "xyzxyz",
+		})
+		c := h.get(acct1, "x07")
+		c.Name = "Now called quux"
+		if err := h.s.ConnectorUpdate(h.ctx, c, nil); err != nil {
+			h.t.Fatalf("ConnectorUpdate: %v", err)
+		}
+		if err := h.s.ConnectorDelete(h.ctx, acct1, "x08"); err != nil {
+			h.t.Fatalf("ConnectorDelete: %v", err)
+		}
+		c = newConnector(acct1, "x10")
+		c.Name = "Deleted later, again"
+		h.create(c, nil, nil, nil)
+		h.checkFilters([]listCase{
+			{"double quotes", actiongate.ConnectorFilter{NameLike: `*"hello"*`}, []string{"x01"}},
+			{"a quote alone", actiongate.ConnectorFilter{NameLike: `*o" w*`}, []string{"x01"}},
+			{"query syntax", actiongate.ConnectorFilter{NameLike: "*NEAR(a b) or*"}, []string{"x02"}},
+			{"operators", actiongate.ConnectorFilter{NameLike: "-MINUS ^caret*:on"}, []string{"x03"}},
+			{"non-ASCII", actiongate.ConnectorFilter{NameLike: "*straße*"}, []string{"x04"}},
+			{"non-ASCII case is kept", actiongate.ConnectorFilter{NameLike: "*üNÏ*"}, nil},
+			{"short runs only", actiongate.ConnectorFilter{NameLike: "ab*cd*ef"}, []string{"x05"}},
+			{"a short run and a long one", actiongate.ConnectorFilter{NameLike: "*qu*LAZY dog"}, []string{"x06"}},
+			{"a long pattern", actiongate.ConnectorFilter{NameLike: "*quick brown fox jumps over the lazy*"}, []string{"x06"}},
+			{"trigrams in another order", actiongate.ConnectorFilter{NameLike: "*brown quick*"}, nil},
+			{"repeated trigrams", actiongate.ConnectorFilter{NameLike: "*yzxyz*"}, []string{"x09"}},
+			{"a name changed", actiongate.ConnectorFilter{NameLike: "*called QUUX"}, []string{"x07"}},
+			{"the name it had", actiongate.ConnectorFilter{NameLike: "*renamed*"}, nil},
+			{"a name deleted and another created", actiongate.ConnectorFilter{NameLike: "deleted later*"}, []string{"x10"}},
+		})
+	})
 	su.run(t, "Type", func(h *h) {
 		types := map[string]actiongate.ConnectorType{
 			"t1": actiongate.TypeJiraCloud, "t2": actiongate.TypeAmazonS3, "t3": actiongate.TypeJiraCloud,

@@ -29,10 +29,12 @@ import (
 func Run(t *testing.T, open func(t *testing.T) actiongate.Store) {
 	s := suite{open: open}
 	t.Run("ConnectorCreate", s.connectorCreate)
+	t.Run("ConnectorCreateConcurrent", s.connectorCreateConcurrent)
 	t.Run("ConnectorGet", s.connectorGet)
 	t.Run("ConnectorUpdate", s.connectorUpdate)
 	t.Run("ConnectorDelete", s.connectorDelete)
 	t.Run("ConnectorList", s.connectorList)
+	t.Run("ConnectorCreateMany", s.connectorCreateMany) // drivers that have it
 	t.Run("PermissionList", s.permissionList)
 	t.Run("PermissionReplace", s.permissionReplace)
 	t.Run("TagList", s.tagList)
@@ -51,6 +53,15 @@ func Run(t *testing.T, open func(t *testing.T) actiongate.Store) {
 	t.Run("Setting", s.setting)
 	t.Run("Directory", s.directory)
 	t.Run("Audit", s.audit)
+	t.Run("SecretCreate", s.secretCreate)
+	t.Run("SecretDelete", s.secretDelete)
+	t.Run("Tokens", s.tokens)
+	t.Run("Lease", s.lease)
+	t.Run("SignIn", s.signIn)
+	t.Run("Spec", s.spec)
+	t.Run("ConnectorPending", s.connectorPending)
+	t.Run("ConnectorSetStatus", s.connectorSetStatus)
+	t.Run("AuditInvocation", s.auditInvocation)
 }
 
 type suite struct {
