@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -40,6 +41,67 @@ func TestBenchCommand(t *testing.T) {
 		}
 		if (rep.Ratio != nil && rep.Ratio.RPS > 0) != (scenario == "Describe") {
 			t.Errorf("%s: ratio %+v with baseline=%s", scenario, rep.Ratio, baseline)
+		}
+	}
+}
+
+// TestBenchScale runs the scale test of `actiongate bench` at small sizes: it
+// seeds the server's database directly and checks that every operation
+// answered what was stored (the tool checks each before measuring) and that
+// the report holds figures for every size and operation.
+func TestBenchScale(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, serverOptions{})
+	env := []string{"AWS_ACCESS_KEY_ID=" + adminKey, "AWS_SECRET_ACCESS_KEY=" + adminSecr, "AWS_SESSION_TOKEN=", "AWS_PROFILE=",
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null"}
+	out := runCLI(t, env, "bench", "--endpoint", s.URL, "--account", account, "--scale", "1000,3000",
+		"--data-dir", s.DataDir, "--concurrency", "4", "--duration", "200ms", "--warmup", "0s",
+		"--server-pid", fmt.Sprint(s.cmd.Process.Pid), "--json")
+	var rep struct {
+		Steps []struct {
+			Connectors int `json:"connectors"`
+			InAccount  int `json:"in_account"`
+			Seeded     int `json:"seeded"`
+			Operations []struct {
+				Name             string
+				Requests, Errors int64
+				Results          int
+				Latency          struct {
+					P50 float64 `json:"p50_ms"`
+				} `json:"latency"`
+			}
+			Server *struct {
+				PeakRSS float64 `json:"peak_rss_mib"`
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("bench --scale printed %q: %v", out, err)
+	}
+	type opWant struct {
+		name    string
+		results int
+	}
+	want := []opWant{{"Describe", 1}, {"List", 100}, {"Search StringEquals", 1}, {"Search StringLike", 1}}
+	if len(rep.Steps) != 2 {
+		t.Fatalf("%d steps, want 2:\n%s", len(rep.Steps), out)
+	}
+	for i, st := range rep.Steps {
+		if wantN := []int{1000, 3000}[i]; st.Connectors != wantN || st.InAccount != wantN/10 || st.Seeded != []int{1000, 2000}[i] {
+			t.Errorf("step %d: %d connectors, %d in the account, %d seeded", i, st.Connectors, st.InAccount, st.Seeded)
+		}
+		var got []opWant
+		for _, op := range st.Operations {
+			got = append(got, opWant{op.Name, op.Results})
+			if op.Requests == 0 || op.Errors != 0 || op.Latency.P50 <= 0 {
+				t.Errorf("step %d, %s: %d requests, %d errors, p50 %v ms", i, op.Name, op.Requests, op.Errors, op.Latency.P50)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("step %d: operations and results %v, want %v", i, got, want)
+		}
+		if st.Server == nil || st.Server.PeakRSS <= 0 {
+			t.Errorf("step %d: no server figures", i)
 		}
 	}
 }

@@ -152,19 +152,27 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, errors.Join(err, cleanup())
 	}
 
+	rep := measure(ctx, cfg, p.iteration, func(ctx context.Context, s step) string {
+		r, err := c.do(ctx, s, false)
+		if err != nil {
+			return "RequestBuildError"
+		}
+		return r.code
+	})
+	return rep, cleanup()
+}
+
+// measure runs the load loop of cfg with iteration and send, sampling the
+// server (cfg.ServerPID) and this process during the measured window, and
+// returns the Report.
+func measure(ctx context.Context, cfg Config, iteration func(i int64) []step, send func(ctx context.Context, s step) string) *Report {
 	type samplers struct{ server, client *sampler }
 	started := make(chan samplers, 1)
 	var samplerErr error
 	l := &loop{
 		clock: realClock{}, workers: cfg.Concurrency, rate: cfg.Rate, warmup: cfg.Warmup, duration: cfg.Duration,
-		iteration: p.iteration,
-		send: func(ctx context.Context, s step) string {
-			r, err := c.do(ctx, s, false)
-			if err != nil {
-				return "RequestBuildError"
-			}
-			return r.code
-		},
+		iteration: iteration,
+		send:      send,
 		started: func(start time.Time) {
 			go func() {
 				var s samplers
@@ -196,7 +204,7 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 	if samplerErr != nil && cfg.ServerPID > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("server process %d not sampled: %v", cfg.ServerPID, samplerErr))
 	}
-	return rep, cleanup()
+	return rep
 }
 
 // CaptureDescribe returns the body of a DescribeActionConnector response from

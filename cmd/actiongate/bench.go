@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,9 +40,26 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		serverPID   = fs.Int("server-pid", 0, "process id of the server on this machine, to report its CPU and peak RSS")
 		baseline    = fs.Bool("baseline", true, "also measure a bare net/http server returning the same bytes as Describe, and report ratios")
 		asJSON      = fs.Bool("json", false, "print the report as JSON")
+		scale       = fs.String("scale", "", "run the scale test instead of a scenario: comma-separated numbers of connectors to store (e.g. 10000,100000,1000000) directly in the server's database (--data-dir or --database-url), measuring Describe, List and Search by name at each")
+		st          storage
 	)
+	fs.StringVar(&st.dataDir, "data-dir", "./actiongate-data", "with --scale: the server's data directory, whose SQLite database is seeded")
+	fs.StringVar(&st.databaseURL, "database-url", "", "with --scale: the server's PostgreSQL database (postgres://...), seeded instead of SQLite")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var sizes []int
+	if *scale != "" {
+		for _, f := range strings.Split(*scale, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 10 {
+				return fmt.Errorf("--scale: %q is not a number of connectors of 10 or more", f)
+			}
+			sizes = append(sizes, n)
+		}
+		if !slices.IsSorted(sizes) {
+			return errors.New("--scale: give the sizes in increasing order")
+		}
 	}
 	sc, err := loadgen.ParseScenario(*scenario)
 	if err != nil {
@@ -61,6 +80,9 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *duration <= 0 {
 		return errors.New("--duration must be positive")
+	}
+	if sizes != nil {
+		return benchScale(ctx, cfg, sizes, &st, *asJSON, stdout)
 	}
 	rep, err := loadgen.Run(ctx, cfg)
 	if err != nil {
@@ -83,4 +105,31 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(rep)
 	}
 	return rep.WriteText(stdout)
+}
+
+// benchScale runs the scale test of loadgen.RunScale, seeding the server's
+// database that st names, and prints the report.
+func benchScale(ctx context.Context, cfg loadgen.Config, sizes []int, st *storage, asJSON bool, stdout io.Writer) error {
+	db, err := st.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	seeder, ok := db.(loadgen.Seeder)
+	if !ok {
+		return errors.New("--scale: this database cannot be seeded in bulk")
+	}
+	rep, err := loadgen.RunScale(ctx, loadgen.ScaleConfig{Config: cfg, Sizes: sizes, Store: seeder})
+	if rep != nil && len(rep.Steps) > 0 {
+		var werr error
+		if asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			werr = enc.Encode(rep)
+		} else {
+			werr = rep.WriteText(stdout)
+		}
+		err = errors.Join(err, werr)
+	}
+	return err
 }
