@@ -49,6 +49,8 @@ type InvokeResult struct {
 	Output json.RawMessage
 	// Duration is how long the upstream call took, token fetches included.
 	Duration time.Duration
+	// UserARN is the QuickSight user the action was performed for.
+	UserARN string
 }
 
 // Runtime performs actions in the outside services with connectors'
@@ -59,8 +61,6 @@ type Runtime interface {
 	// Actions returns the actions of c in a stable order; spec is c's OpenAPI
 	// document or nil.
 	Actions(c *Connector, spec []byte) ([]Action, error)
-	// AuthTypes returns the authentication types connectors of type t accept.
-	AuthTypes(t ConnectorType) []AuthType
 	// ParseSpec checks an OpenAPI document and returns the actions it defines;
 	// KindInvalid says what is wrong with it.
 	ParseSpec(doc []byte) ([]Action, error)
@@ -79,7 +79,4 @@ type Runtime interface {
 	// Exchange trades an authorization code for user's tokens on c and keeps
 	// them.
 	Exchange(ctx context.Context, c *Connector, user, code, verifier string) error
-	// ForgetTokens drops the cached tokens of c: the connector's own and, when
-	// users is true, every user's too.
-	ForgetTokens(ctx context.Context, c *Connector, users bool) error
 }

@@ -34,6 +34,12 @@ type Config struct {
 	// Policies evaluates the identity policies of identities that are not
 	// administrators; nil denies them everything.
 	Policies PolicyEngine
+	// Runtime performs actions and verifies connectors. Required for the
+	// action operations, sign-in and verification.
+	Runtime Runtime
+	// SkipVerification makes Create and Update answer *_SUCCESSFUL without
+	// checking the connector against its service (offline use).
+	SkipVerification bool
 }
 
 // Service carries out the action-connector use cases: it authorizes the caller,
@@ -43,6 +49,12 @@ type Service struct {
 	store    Store
 	sealer   Sealer
 	policies PolicyEngine
+	runtime  Runtime
+	verify   bool
+	// holder names this Service in the leases it takes.
+	holder   string
+	// wake tells the verifier that a connector awaits verification.
+	wake     chan struct{}
 	region   string
 	pages    pageTokens
 	log      *slog.Logger
@@ -56,6 +68,9 @@ func NewService(cfg Config) *Service {
 		store:    cfg.Store,
 		sealer:   cfg.Sealer,
 		policies: cfg.Policies,
+		runtime:  cfg.Runtime,
+		verify:   cfg.Runtime != nil && !cfg.SkipVerification,
+		wake:     make(chan struct{}, 1),
 		region:   cmp.Or(cfg.Region, "us-east-1"),
 		log:      cfg.Logger,
 		now:      cfg.Now,
@@ -70,6 +85,7 @@ func NewService(cfg Config) *Service {
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
+	s.holder = rand.Text()
 	s.pages.key = cfg.PageTokenKey
 	if len(s.pages.key) == 0 {
 		s.pages.key = make([]byte, 32)
@@ -168,6 +184,9 @@ func (s *Service) CreateActionConnector(ctx context.Context, caller *Identity, i
 		CreatedTime:      now,
 		LastUpdatedTime:  now,
 	}
+	if s.verify && s.runtime.Verifies(c) {
+		c.Status = StatusCreationInProgress
+	}
 	sealed, err := s.seal(c)
 	if err != nil {
 		return nil, err
@@ -177,6 +196,7 @@ func (s *Service) CreateActionConnector(ctx context.Context, caller *Identity, i
 		return nil, s.storeError(err, c.ID)
 	}
 	c.Version = 1
+	s.wakeVerifier(c)
 	s.log.InfoContext(ctx, "connector created", "account_id", c.AccountID, "connector_id", c.ID, "op", "CreateActionConnector")
 	return c, nil
 }
@@ -214,12 +234,16 @@ func (s *Service) UpdateActionConnector(ctx context.Context, caller *Identity, i
 		return nil, s.storeError(err, in.ConnectorID)
 	}
 	c.ARN = ConnectorARN(s.region, c.AccountID, c.ID)
+	before := c.Auth
 	c.Name = in.Name
 	c.Description = deref(in.Description)
 	c.VPCConnectionARN = deref(in.VPCConnectionARN)
 	c.Auth = in.Auth
 	c.EnabledActions = in.EnabledActions
 	c.Status = StatusUpdateSuccessful
+	if s.verify && s.runtime.Verifies(c) {
+		c.Status = StatusUpdateInProgress
+	}
 	c.Error = nil
 	c.LastUpdatedTime = s.clock()
 	sealed, err := s.seal(c)
@@ -230,6 +254,13 @@ func (s *Service) UpdateActionConnector(ctx context.Context, caller *Identity, i
 		return nil, s.storeError(err, c.ID)
 	}
 	c.Version++
+	if !sameOAuthClient(before, c.Auth) {
+		// Cached tokens were issued to another client or for another service.
+		if err := s.store.SecretDelete(ctx, c.AccountID, SecretToken, c.ID); err != nil {
+			s.log.ErrorContext(ctx, "forgetting tokens", "account_id", c.AccountID, "connector_id", c.ID, "err", err)
+		}
+	}
+	s.wakeVerifier(c)
 	s.log.InfoContext(ctx, "connector updated", "account_id", c.AccountID, "connector_id", c.ID, "op", "UpdateActionConnector")
 	return c, nil
 }
@@ -752,6 +783,29 @@ func (s *Service) seal(c *Connector) ([]SealedSecret, error) {
 		out = append(out, SealedSecret{Ref: ref, Ciphertext: ct})
 	}
 	return out, nil
+}
+
+// sameOAuthClient reports whether a and b obtain tokens from the same OAuth
+// client for the same service, so that tokens issued under a hold under b.
+func sameOAuthClient(a, b AuthConfig) bool {
+	client := func(c AuthConfig) (OAuthClient, string) {
+		var cl *OAuthClient
+		var authz string
+		switch {
+		case c.ClientCredentials != nil:
+			cl = c.ClientCredentials.Client
+		case c.AuthorizationCode != nil:
+			cl, authz = c.AuthorizationCode.Client, c.AuthorizationCode.AuthorizationEndpoint
+		}
+		if cl == nil {
+			return OAuthClient{}, authz
+		}
+		return OAuthClient{ClientID: cl.ClientID, TokenEndpoint: cl.TokenEndpoint}, authz
+	}
+	ca, za := client(a)
+	cb, zb := client(b)
+	return a.Type == b.Type && a.BaseEndpoint() == b.BaseEndpoint() &&
+		ca.ClientID == cb.ClientID && ca.TokenEndpoint == cb.TokenEndpoint && za == zb
 }
 
 func firstError(errs ...error) error {

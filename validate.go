@@ -185,6 +185,16 @@ func validateEnabledActions(ids []string) error {
 	return nil
 }
 
+func validateActionID(id string) error {
+	if err := checkLength("ActionId", id, 1, 256); err != nil {
+		return err
+	}
+	if !actionIDPattern.MatchString(id) {
+		return invalid("ActionId", "must match [\\w@:_.,!?+-/]+.")
+	}
+	return nil
+}
+
 // authPath is the member path of the authentication configuration in requests.
 const authPath = "AuthenticationConfig"
 
