@@ -60,7 +60,7 @@ func (db *DB) UserCreate(ctx context.Context, u *actiongate.User) error {
 
 // UserGet returns a user; KindNotFound when it does not exist.
 func (db *DB) UserGet(ctx context.Context, account, namespace, name string) (*actiongate.User, error) {
-	u, err := scanUser(db.reader.QueryRowContext(ctx, `SELECT `+userColumns+` FROM quicksight_user
+	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+` FROM quicksight_user
 		WHERE account_id = ? AND namespace = ? AND name = ?`, account, namespace, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, directoryNotFound("User", account, namespace, name)
@@ -194,7 +194,7 @@ func (db *DB) GroupList(ctx context.Context, p actiongate.DirectoryListParams) (
 }
 
 func (db *DB) groups(ctx context.Context, op, query string, args ...any) ([]*actiongate.Group, error) {
-	rows, err := db.reader.QueryContext(ctx, query, args...)
+	rows, err := db.readRows(ctx, query, args...)
 	if err != nil {
 		return nil, wrap(err, op, nil)
 	}
