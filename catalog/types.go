@@ -1,0 +1,292 @@
+package catalog
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/actiongate/actiongate"
+)
+
+// Type is the catalog entry of a connector type: the authentication types it
+// accepts, the request that cheaply checks its credentials, and its actions.
+type Type struct {
+	Type actiongate.ConnectorType
+	// Auth lists the authentication types a connector of this type may use,
+	// in the order of shared/research/quicksuite.md §3.1.
+	Auth []actiongate.AuthType
+	// Verify is a cheap read that succeeds only with working credentials;
+	// nil when the type has none.
+	Verify *Verification
+	// Docs is the address of the vendor's API reference the definitions
+	// follow.
+	Docs string
+	// Actions are in the order of the type's file, ids unique.
+	Actions []Action
+}
+
+// Verification is a request sent to a connector's BaseEndpoint to check its
+// credentials, without input.
+type Verification struct {
+	Method string
+	Path   string
+}
+
+// Action returns the action of t with id, and whether there is one.
+func (t *Type) Action(id string) (Action, bool) {
+	i := slices.IndexFunc(t.Actions, func(a Action) bool { return a.ID == id })
+	if i < 0 {
+		return Action{}, false
+	}
+	return t.Actions[i], true
+}
+
+// Lookup returns the catalog entry of connector type t; false when the
+// catalog has none (GENERIC_HTTP, MODEL_CONTEXT_PROTOCOL and the types not
+// yet defined). The entry is shared: callers must not modify it.
+func Lookup(t actiongate.ConnectorType) (*Type, bool) {
+	for _, e := range Types() {
+		if e.Type == t {
+			return e, true
+		}
+	}
+	return nil, false
+}
+
+// Types returns every catalog entry, in the order of
+// actiongate.ConnectorTypes. The entries are shared: callers must not modify
+// them.
+func Types() []*Type {
+	return loaded()
+}
+
+//go:embed types/*.json
+var files embed.FS
+
+// loaded parses the embedded files once. A file that does not parse or
+// breaks a rule of check is a bug in the binary, so it panics; the package's
+// tests load every file.
+var loaded = sync.OnceValue(func() []*Type {
+	types, err := load(files)
+	if err != nil {
+		panic("catalog: " + err.Error())
+	}
+	return types
+})
+
+// file is the JSON form of one connector type's definitions
+// (catalog/types/*.json).
+type file struct {
+	Type      actiongate.ConnectorType `json:"type"`
+	AuthTypes []actiongate.AuthType    `json:"authTypes"`
+	Verify    *struct {
+		Method string `json:"method"`
+		Path   string `json:"path"`
+	} `json:"verify"`
+	Docs    string       `json:"docs"`
+	Actions []fileAction `json:"actions"`
+}
+
+type fileAction struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// Class is READ or WRITE.
+	Class string `json:"class"`
+	// Docs is the vendor's reference page of the upstream call.
+	Docs    string          `json:"docs"`
+	Input   json.RawMessage `json:"input"`
+	Request struct {
+		Method string            `json:"method"`
+		Path   string            `json:"path"`
+		Query  map[string]string `json:"query"`
+		Header map[string]string `json:"header"`
+		Body   string            `json:"body"`
+	} `json:"request"`
+}
+
+// load parses and checks every types/*.json file of fsys.
+func load(fsys fs.FS) ([]*Type, error) {
+	names, err := fs.Glob(fsys, "types/*.json")
+	if err != nil {
+		return nil, err
+	}
+	var out []*Type
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := parse(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if slices.ContainsFunc(out, func(o *Type) bool { return o.Type == t.Type }) {
+			return nil, fmt.Errorf("%s: type %s is defined twice", name, t.Type)
+		}
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b *Type) int {
+		return slices.Index(actiongate.ConnectorTypes, a.Type) - slices.Index(actiongate.ConnectorTypes, b.Type)
+	})
+	return out, nil
+}
+
+// parse decodes one type's file strictly and checks it.
+func parse(b []byte) (*Type, error) {
+	var f file
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, err
+	}
+	t := &Type{Type: f.Type, Auth: f.AuthTypes, Docs: f.Docs}
+	if f.Verify != nil {
+		t.Verify = &Verification{Method: f.Verify.Method, Path: f.Verify.Path}
+	}
+	for _, a := range f.Actions {
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, a.Input); err != nil {
+			return nil, fmt.Errorf("action %s: input schema: %w", a.ID, err)
+		}
+		t.Actions = append(t.Actions, Action{
+			Action: actiongate.Action{ID: a.ID, Name: a.Name, Description: a.Description, Write: a.Class == "WRITE", InputSchema: compact.Bytes()},
+			Request: Request{Method: a.Request.Method, Path: a.Request.Path, Query: a.Request.Query,
+				Header: a.Request.Header, Body: a.Request.Body},
+		})
+		if a.Class != "READ" && a.Class != "WRITE" {
+			return nil, fmt.Errorf("action %s: class %q is neither READ nor WRITE", a.ID, a.Class)
+		}
+	}
+	if err := check(t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+var (
+	// actionID is the form of an action id: an upstream operation name in
+	// PascalCase.
+	actionID = regexp.MustCompile(`^[A-Z][A-Za-z0-9]{0,63}$`)
+	// pathParam is a {name} segment of a path template, as runtime reads it.
+	pathParam = regexp.MustCompile(`\{([^{}/]+)\}`)
+	methods   = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
+)
+
+// check enforces the rules every definition of t follows: a known type and
+// known authentication types; unique PascalCase ids; names and descriptions;
+// a valid method, with GET only for reads and PUT, PATCH and DELETE only for
+// writes; an input schema that compiles (draft 2020-12, nothing fetched) and
+// is an object schema; every {param} of the path a required string or
+// number property; every query, header and body member a property.
+func check(t *Type) error {
+	if !slices.Contains(actiongate.ConnectorTypes, t.Type) || t.Type == actiongate.TypeGenericHTTP {
+		return fmt.Errorf("type %q is not a built-in connector type", t.Type)
+	}
+	if len(t.Auth) == 0 {
+		return fmt.Errorf("type %s accepts no authentication type", t.Type)
+	}
+	for _, a := range t.Auth {
+		if !slices.Contains(actiongate.AuthTypes, a) {
+			return fmt.Errorf("type %s: unknown authentication type %q", t.Type, a)
+		}
+	}
+	if v := t.Verify; v != nil && (!slices.Contains(methods, v.Method) || !strings.HasPrefix(v.Path, "/") || pathParam.MatchString(v.Path)) {
+		return fmt.Errorf("type %s: the verification request needs a method and a path without parameters", t.Type)
+	}
+	if len(t.Actions) == 0 {
+		return fmt.Errorf("type %s has no actions", t.Type)
+	}
+	seen := make(map[string]bool)
+	for _, a := range t.Actions {
+		if !actionID.MatchString(a.ID) {
+			return fmt.Errorf("action id %q is not PascalCase", a.ID)
+		}
+		if seen[a.ID] {
+			return fmt.Errorf("action %s is defined twice", a.ID)
+		}
+		seen[a.ID] = true
+		if err := checkAction(a); err != nil {
+			return fmt.Errorf("action %s: %w", a.ID, err)
+		}
+	}
+	return nil
+}
+
+func checkAction(a Action) error {
+	if strings.TrimSpace(a.Name) == "" || strings.TrimSpace(a.Description) == "" {
+		return fmt.Errorf("name and description are required")
+	}
+	r := a.Request
+	switch {
+	case !slices.Contains(methods, r.Method):
+		return fmt.Errorf("method %q is not one of %v", r.Method, methods)
+	case r.Method == "GET" && a.Write:
+		return fmt.Errorf("a GET request is a READ action")
+	case (r.Method == "PUT" || r.Method == "PATCH" || r.Method == "DELETE") && !a.Write:
+		return fmt.Errorf("a %s request is a WRITE action", r.Method)
+	case r.Method == "GET" && r.Body != "":
+		return fmt.Errorf("a GET request has no body")
+	case !strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, "?#"):
+		return fmt.Errorf("path %q must start with / and hold no query", r.Path)
+	}
+	if _, err := compile(a.InputSchema); err != nil {
+		return fmt.Errorf("input schema: %w", err)
+	}
+	var s struct {
+		Type       string   `json:"type"`
+		Required   []string `json:"required"`
+		Properties map[string]struct {
+			Type string `json:"type"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(a.InputSchema, &s); err != nil || s.Type != "object" {
+		return fmt.Errorf("input schema must be an object schema with typed properties")
+	}
+	for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
+		p, ok := s.Properties[m[1]]
+		if !ok || !slices.Contains(s.Required, m[1]) || (p.Type != "string" && p.Type != "integer" && p.Type != "number") {
+			return fmt.Errorf("path parameter {%s} must be a required string or number property", m[1])
+		}
+	}
+	members := make([]string, 0, len(r.Query)+len(r.Header)+1)
+	for _, m := range r.Query {
+		members = append(members, m)
+	}
+	for _, m := range r.Header {
+		members = append(members, m)
+	}
+	if r.Body != "" {
+		members = append(members, r.Body)
+	}
+	for _, m := range members {
+		if _, ok := s.Properties[m]; !ok {
+			return fmt.Errorf("member %q of the request is not a property of the input schema", m)
+		}
+	}
+	return nil
+}
+
+// compile compiles an input schema as the runtime does: draft 2020-12, no
+// loader, so a $ref outside the document fails.
+func compile(schema json.RawMessage) (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema))
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.UseLoader(jsonschema.SchemeURLLoader{})
+	if err := c.AddResource("input.json", doc); err != nil {
+		return nil, err
+	}
+	return c.Compile("input.json")
+}

@@ -1,0 +1,60 @@
+package catalog
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCheckRefuses feeds check definitions that break each rule, so that the
+// rules the embedded files pass are known to be enforced.
+func TestCheckRefuses(t *testing.T) {
+	t.Parallel()
+	const good = `{"type":"JIRA_CLOUD","authTypes":["API_KEY"],"verify":{"method":"GET","path":"/rest/api/3/myself"},"actions":[
+		{"id":"GetIssue","name":"Get issue","description":"Returns an issue.","class":"READ",
+		 "request":{"method":"GET","path":"/rest/api/3/issue/{issueIdOrKey}","query":{"fields":"fields"}},
+		 "input":{"type":"object","additionalProperties":false,"required":["issueIdOrKey"],
+		  "properties":{"issueIdOrKey":{"type":"string"},"fields":{"type":"string"}}}}]}`
+	if _, err := parse([]byte(good)); err != nil {
+		t.Fatalf("the good definition is refused: %v", err)
+	}
+	tests := []struct{ name, old, new, want string }{
+		{"unknown type", `"JIRA_CLOUD"`, `"JIRA"`, "not a built-in"},
+		{"generic type", `"JIRA_CLOUD"`, `"GENERIC_HTTP"`, "not a built-in"},
+		{"unknown auth", `["API_KEY"]`, `["TOKEN"]`, "unknown authentication"},
+		{"no auth", `["API_KEY"]`, `[]`, "no authentication"},
+		{"verify with a parameter", `"/rest/api/3/myself"`, `"/rest/api/3/{x}"`, "verification"},
+		{"id not PascalCase", `"id":"GetIssue"`, `"id":"getIssue"`, "PascalCase"},
+		{"unknown class", `"class":"READ"`, `"class":"read"`, "neither READ nor WRITE"},
+		{"GET write", `"class":"READ"`, `"class":"WRITE"`, "READ action"},
+		{"bad method", `"request":{"method":"GET"`, `"request":{"method":"HEAD"`, "not one of"},
+		{"DELETE read", `"request":{"method":"GET"`, `"request":{"method":"DELETE"`, "WRITE action"},
+		{"query in path", `{issueIdOrKey}"`, `{issueIdOrKey}?x=1"`, "hold no query"},
+		{"path param not required", `"required":["issueIdOrKey"]`, `"required":[]`, "required string or number"},
+		{"path param object", `"issueIdOrKey":{"type":"string"}`, `"issueIdOrKey":{"type":"object"}`, "required string or number"},
+		{"path param unknown", `/issue/{issueIdOrKey}`, `/issue/{key}`, "required string or number"},
+		{"query member unknown", `"query":{"fields":"fields"}`, `"query":{"fields":"field"}`, "not a property"},
+		{"header member unknown", `"query":{"fields":"fields"}`, `"header":{"X-A":"a"}`, "not a property"},
+		{"body on GET", `"query":{"fields":"fields"}`, `"body":"fields"`, "no body"},
+		{"schema does not compile", `"fields":{"type":"string"}`, `"fields":{"type":"strung"}`, "input schema"},
+		{"schema not an object", `"input":{"type":"object",`, `"input":{"type":"array",`, "object schema"},
+		{"schema fetches", `"fields":{"type":"string"}`, `"fields":{"$ref":"https://example.com/s.json"}`, "input schema"},
+		{"no name", `"name":"Get issue"`, `"name":" "`, "name and description"},
+		{"unknown member", `"class":"READ"`, `"class":"READ","kind":"x"`, "unknown field"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if !strings.Contains(good, tt.old) {
+				t.Fatalf("the good definition has no %s", tt.old)
+			}
+			_, err := parse([]byte(strings.Replace(good, tt.old, tt.new, 1)))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
+	dup := strings.Replace(good, `"actions":[`, `"actions":[`+good[strings.Index(good, `{"id"`):strings.LastIndex(good, "]")]+",", 1)
+	if _, err := parse([]byte(dup)); err == nil || !strings.Contains(err.Error(), "defined twice") {
+		t.Errorf("a duplicate id: err = %v", err)
+	}
+}
