@@ -33,6 +33,14 @@ type call struct {
 	// resourceARN is the resource the operation reported, when its path does
 	// not name it (a created connector).
 	resourceARN string
+	// invocation is what an InvokeAction got from the upstream, also when
+	// it failed there; nil for other operations.
+	invocation *actiongate.InvokeResult
+}
+
+// invocationReporter is a response that carries an action's result.
+type invocationReporter interface {
+	invocation() *actiongate.InvokeResult
 }
 
 // resourceReporter is a response that names the resource its call acted on.
@@ -57,6 +65,13 @@ var operationNames = map[string]string{
 	"POST /resources/{ResourceArn}/tags":                                              "TagResource",
 	"DELETE /resources/{ResourceArn}/tags":                                            "UntagResource",
 	"GET /resources/{ResourceArn}/tags":                                               "ListTagsForResource",
+
+	// The extension routes of action.go.
+	"GET /accounts/{AwsAccountId}/action-connectors/{ActionConnectorId}/actions":                    "ListActionConnectorActions",
+	"POST /accounts/{AwsAccountId}/action-connectors/{ActionConnectorId}/actions/{ActionId}/invoke": "InvokeAction",
+	"POST /accounts/{AwsAccountId}/action-connectors/{ActionConnectorId}/sign-in":                   "StartSignIn",
+	"PUT /accounts/{AwsAccountId}/action-connectors/{ActionConnectorId}/openapi":                    "PutActionConnectorOpenApi",
+	"GET /accounts/{AwsAccountId}/action-connectors/{ActionConnectorId}/openapi":                    "GetActionConnectorOpenApi",
 
 	// The users and groups routes of directory.go.
 	"POST /accounts/{AwsAccountId}/namespaces/{Namespace}/users":                                     "RegisterUser",
@@ -112,6 +127,11 @@ func (h *Handler) record(r *http.Request, a *call) {
 	}
 	if a.errorCode != "" {
 		e.Outcome = actiongate.AuditFailure
+	}
+	e.ActionID = r.PathValue("ActionId")
+	if inv := a.invocation; inv != nil {
+		e.UserARN = cmp.Or(inv.UserARN, e.UserARN)
+		e.UpstreamStatus, e.Duration = inv.UpstreamStatus, inv.Duration
 	}
 	h.audit.Record(e)
 }

@@ -56,6 +56,9 @@ type envOptions struct {
 	logs io.Writer
 	// audit receives the audit records.
 	audit restjson.Auditor
+	// runtime makes the runtime the Service performs actions with, from the
+	// store and the vault; nil for none.
+	runtime func(actiongate.Store, actiongate.Sealer) actiongate.Runtime
 }
 
 func newEnvWith(t testing.TB, o envOptions) *env {
@@ -86,6 +89,7 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	svc := actiongate.NewService(actiongate.Config{Store: st, Sealer: sealer, Region: testRegion, Now: clock, Logger: log,
 		PageTokenKey: []byte("0123456789abcdef0123456789abcdef"),
 		Rand:         rand.NewChaCha8([32]byte{}), // byte-stable generated ids (PrincipalId)
+		Runtime:      runtimeOf(o, st, sealer),
 	})
 	if _, _, err := svc.CreateIdentity(ctx, actiongate.NewIdentity{AccountID: testAccount, Admin: true,
 		AccessKeyID: testKeyID, SecretAccessKey: actiongate.NewSecret([]byte(testSecret))}); err != nil {
@@ -95,6 +99,13 @@ func newEnvWith(t testing.TB, o envOptions) *env {
 	t.Cleanup(srv.Close)
 	return &env{url: srv.URL, svc: svc, store: st, now: testNow,
 		creds: aws.Credentials{AccessKeyID: testKeyID, SecretAccessKey: testSecret}}
+}
+
+func runtimeOf(o envOptions, st actiongate.Store, sealer actiongate.Sealer) actiongate.Runtime {
+	if o.runtime == nil {
+		return nil
+	}
+	return o.runtime(st, sealer)
 }
 
 // request builds a request for path (already escaped) with body.

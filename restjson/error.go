@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/actiongate/actiongate"
 	"github.com/actiongate/actiongate/sigv4"
 )
@@ -42,6 +44,12 @@ var kindCodes = map[actiongate.Kind]struct {
 	actiongate.KindLimitExceeded:    {"LimitExceededException", http.StatusConflict},
 	actiongate.KindInvalidNextToken: {"InvalidNextTokenException", http.StatusBadRequest},
 	actiongate.KindThrottled:        {"ThrottlingException", http.StatusTooManyRequests},
+
+	// Not in the model: the errors of invoking actions (DESIGN.md; the
+	// first two are Quick Suite's own names).
+	actiongate.KindAccessTokenNotFound: {"AccessTokenNotFoundException", http.StatusForbidden},
+	actiongate.KindTokenResponse:       {"TokenResponseException", http.StatusFailedDependency},
+	actiongate.KindUpstream:            {"UpstreamFailureException", http.StatusFailedDependency},
 }
 
 // errorBody is the JSON body of every error response.
@@ -49,6 +57,10 @@ type errorBody struct {
 	Message      string `json:"Message"`
 	RequestId    string `json:"RequestId"`
 	ResourceType string `json:"ResourceType,omitempty"`
+	// UpstreamStatus and Output carry the answer of an upstream that
+	// refused an action (UpstreamFailureException).
+	UpstreamStatus int            `json:"UpstreamStatus,omitzero"`
+	Output         jsontext.Value `json:"Output,omitzero"`
 }
 
 // writeError renders err: its code in X-Amzn-ErrorType, its status, and a body
@@ -60,6 +72,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, requestID s
 		status                  int
 		we                      *wireError
 		se                      *sigv4.Error
+		upstream                *actiongate.InvokeResult
 	)
 	switch {
 	case errors.As(err, &we):
@@ -71,12 +84,19 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, requestID s
 		c := kindCodes[kind]
 		code, status, msg = c.code, c.status, actiongate.MessageOf(err)
 		resourceType = string(actiongate.ResourceTypeOf(err))
+		if e, ok := errors.AsType[*actiongate.Error](err); ok && e.Upstream != nil {
+			upstream = e.Upstream
+		}
 		if kind == actiongate.KindInternal {
 			h.log.ErrorContext(r.Context(), "request failed", "request_id", requestID, "err", err)
 		}
 	}
 	h.log.DebugContext(r.Context(), "request refused", "request_id", requestID, "code", code, "status", status)
 	w.Header().Set("X-Amzn-ErrorType", code)
-	writeJSON(w, status, errorBody{Message: msg, RequestId: requestID, ResourceType: resourceType})
+	body := errorBody{Message: msg, RequestId: requestID, ResourceType: resourceType}
+	if upstream != nil {
+		body.UpstreamStatus, body.Output = upstream.UpstreamStatus, jsontext.Value(upstream.Output)
+	}
+	writeJSON(w, status, body)
 	return code
 }

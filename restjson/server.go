@@ -112,9 +112,19 @@ func (h *Handler) routes() {
 	h.handle("DELETE "+tags, throttle.Write, h.untagResource)
 	h.handle("GET "+tags, throttle.Read, h.listTagsForResource)
 	h.directoryRoutes()
-	h.handle("/", throttle.Read, func(*http.Request, *actiongate.Identity, []byte) (response, error) {
+	h.actionRoutes()
+	unknown := h.wrap("/", throttle.Read, func(*http.Request, *actiongate.Identity, []byte) (response, error) {
 		return nil, &wireError{Code: "UnknownOperationException", Status: http.StatusNotFound,
 			Message: "The requested operation is not recognized by this service."}
+	})
+	// A sign-in callback arrives at the path of a connector's RedirectUrl,
+	// which no route names.
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if isSignInCallback(r) {
+			h.signInCallback(w, r)
+			return
+		}
+		unknown(w, r)
 	})
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -131,7 +141,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // a request id, the bounded body, the signature check, throttling by the
 // caller's account in class c, rendering, and the audit record.
 func (h *Handler) handle(pattern string, c throttle.Class, op operation) {
-	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	h.mux.HandleFunc(pattern, h.wrap(pattern, c, op))
+}
+
+// wrap returns the handler of op under pattern; see handle.
+func (h *Handler) wrap(pattern string, c throttle.Class, op operation) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		requestID := uuid.NewString()
 		w.Header().Set("X-Amzn-RequestId", requestID)
 		a := call{pattern: pattern, requestID: requestID, time: h.now()}
@@ -153,15 +168,21 @@ func (h *Handler) handle(pattern string, c throttle.Class, op operation) {
 		}
 		out, err := op(r, a.caller, body)
 		if err != nil {
+			if e, ok := errors.AsType[*actiongate.Error](err); ok {
+				a.invocation = e.Upstream
+			}
 			a.errorCode = h.writeError(w, r, requestID, err)
 			return
 		}
 		if rr, ok := out.(resourceReporter); ok {
 			a.resourceARN = rr.auditResource()
 		}
+		if ir, ok := out.(invocationReporter); ok {
+			a.invocation = ir.invocation()
+		}
 		out.setMeta(requestID)
 		writeJSON(w, http.StatusOK, out)
-	})
+	}
 }
 
 // recoverPanic turns a panic in an operation into an InternalFailureException

@@ -119,6 +119,11 @@ type auditLine struct {
 	Outcome     string `json:"outcome"`
 	ErrorCode   string `json:"errorCode,omitempty"`
 	SourceIP    string `json:"sourceIp,omitempty"`
+	// The action of an InvokeAction, the status its upstream answered, and
+	// how long the upstream call took.
+	ActionID       string  `json:"actionId,omitempty"`
+	UpstreamStatus int     `json:"upstreamStatus,omitempty"`
+	DurationMillis float64 `json:"durationMillis,omitempty"`
 }
 
 func auditLineOf(e actiongate.AuditEvent) auditLine {
@@ -135,5 +140,9 @@ func auditLineOf(e actiongate.AuditEvent) auditLine {
 		Outcome:     string(e.Outcome),
 		ErrorCode:   e.ErrorCode,
 		SourceIP:    e.SourceIP,
+
+		ActionID:       e.ActionID,
+		UpstreamStatus: e.UpstreamStatus,
+		DurationMillis: float64(e.Duration.Microseconds()) / 1000,
 	}
 }

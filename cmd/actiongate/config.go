@@ -123,7 +123,10 @@ func (s *storage) rootKey(ctx context.Context) (vault.RootKey, error) {
 
 // open opens the store and the vault and returns a Service over them, with the
 // pagination key every replica shares. close releases both.
-func (s *storage) open(ctx context.Context, region string, log *slog.Logger) (svc *actiongate.Service, st actiongate.Store, b *vault.Barrier, close func(), err error) {
+//
+// With out, the service performs actions and verifies connectors as out
+// says; without (nil), for the commands that only manage data, it does not.
+func (s *storage) open(ctx context.Context, region string, log *slog.Logger, out *outbound) (svc *actiongate.Service, st actiongate.Store, b *vault.Barrier, close func(), err error) {
 	st, err = s.openStore(ctx)
 	if err != nil {
 		return nil, nil, nil, nil, err
@@ -142,7 +145,16 @@ func (s *storage) open(ctx context.Context, region string, log *slog.Logger) (sv
 		st.Close()
 		return nil, nil, nil, nil, err
 	}
-	svc = actiongate.NewService(actiongate.Config{Store: st, Sealer: b, Region: region, PageTokenKey: key, Logger: log,
-		Policies: &policy.Engine{}})
+	cfg := actiongate.Config{Store: st, Sealer: b, Region: region, PageTokenKey: key, Logger: log, Policies: &policy.Engine{}}
+	if out != nil {
+		rt, err := out.runtime(ctx, st, b, region, log)
+		if err != nil {
+			b.Close()
+			st.Close()
+			return nil, nil, nil, nil, err
+		}
+		cfg.Runtime, cfg.SkipVerification = rt, !out.verify
+	}
+	svc = actiongate.NewService(cfg)
 	return svc, st, b, func() { b.Close(); st.Close() }, nil
 }

@@ -44,7 +44,7 @@ func keysCreate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 	}
-	svc, _, _, closeStorage, err := st.open(ctx, *region, slog.New(slog.NewTextHandler(stderr, nil)))
+	svc, _, _, closeStorage, err := st.open(ctx, *region, slog.New(slog.NewTextHandler(stderr, nil)), nil)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func keysList(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	svc, _, _, closeStorage, err := st.open(ctx, "", slog.New(slog.NewTextHandler(stderr, nil)))
+	svc, _, _, closeStorage, err := st.open(ctx, "", slog.New(slog.NewTextHandler(stderr, nil)), nil)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func withAccessKey(ctx context.Context, name, what string, args []string, stderr
 	if *keyID == "" {
 		return errors.New("--access-key-id is required")
 	}
-	svc, _, _, closeStorage, err := st.open(ctx, "", slog.New(slog.NewTextHandler(stderr, nil)))
+	svc, _, _, closeStorage, err := st.open(ctx, "", slog.New(slog.NewTextHandler(stderr, nil)), nil)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@
 //	actiongate vault rotate     start a new key term for new writes
 //	actiongate vault rewrap     re-encrypt every secret with the newest term
 //	actiongate audit            print the audit log as JSON lines
+//	actiongate catalog          print the built-in actions of each connector type
 //
 // Every flag can also be set through the environment as ACTIONGATE_<FLAG>,
 // upper-cased with '-' as '_' (--data-dir is ACTIONGATE_DATA_DIR). A flag on
@@ -40,6 +41,7 @@ Usage:
   actiongate vault rotate [flags]    add a key term that new writes use
   actiongate vault rewrap [flags]    re-encrypt every secret with the newest term
   actiongate audit [flags]           print audit events as JSON lines, oldest first
+  actiongate catalog [flags]         print each connector type's auth types and actions (--json, --markdown)
 
 Every flag also reads ACTIONGATE_<FLAG> from the environment (--data-dir: ACTIONGATE_DATA_DIR).
 `
@@ -84,6 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return vaultCommand(ctx, sub, args[1:], stdout, stderr)
 	case "audit":
 		return auditCommand(ctx, args[1:], stdout, stderr)
+	case "catalog":
+		return catalogCommand(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -31,6 +31,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var (
 		st         storage
+		out        outbound
 		addr       = fs.String("addr", "127.0.0.1:8080", "address to listen on")
 		region     = fs.String("region", "us-east-1", "AWS region the API answers for, in signatures and ARNs")
 		logLevel   = fs.String("log-level", "info", "least important log level to write: debug, info, warn or error")
@@ -42,6 +43,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		retention  = fs.Duration("audit-retention", 90*24*time.Hour, "how long audit events are kept; older ones are deleted hourly (0: keep every event)")
 	)
 	st.register(fs)
+	out.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -57,7 +59,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *retention < 0 {
 		return errors.New("--audit-retention must not be negative")
 	}
-	svc, store, barrier, closeStorage, err := st.open(ctx, *region, log)
+	svc, store, barrier, closeStorage, err := st.open(ctx, *region, log, &out)
 	if err != nil {
 		return err
 	}
@@ -66,6 +68,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	recorder := audit.Start(audit.Config{Store: store, Logger: log})
 	defer closeRecorder(recorder, log) // before the store closes
 	go (&audit.Retention{Store: store, MaxAge: *retention, Logger: log}).Run(ctx)
+	go svc.RunVerifier(ctx, verifyInterval)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -102,6 +105,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
+
+// verifyInterval is how often the server looks for connectors awaiting
+// verification that it was not told about: left by a stopped process, or
+// created through another replica.
+const verifyInterval = 15 * time.Second
 
 // closeRecorder writes the audit events still buffered, waiting up to 10
 // seconds for the store.
