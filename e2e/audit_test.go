@@ -59,6 +59,10 @@ type auditEntry struct {
 	Outcome     string `json:"outcome"`
 	ErrorCode   string `json:"errorCode"`
 	SourceIP    string `json:"sourceIp"`
+
+	ActionID       string  `json:"actionId"`
+	UpstreamStatus int     `json:"upstreamStatus"`
+	DurationMillis float64 `json:"durationMillis"`
 }
 
 // runAudit runs `actiongate audit` on dir with args and returns its output and

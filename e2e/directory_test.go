@@ -16,7 +16,7 @@ var (
 )
 
 // registerUsers registers QUICKSIGHT users with the given names.
-func registerUsers(t *testing.T, c *quicksight.Client, names ...string) {
+func registerUsers(t testing.TB, c *quicksight.Client, names ...string) {
 	t.Helper()
 	for _, n := range names {
 		if _, err := c.RegisterUser(context.Background(), &quicksight.RegisterUserInput{AwsAccountId: acct, Namespace: dflt,
