@@ -240,3 +240,42 @@ func TestUsersTokensAreTheirOwn(t *testing.T) {
 		t.Errorf("bob invoking with alice signed in: err = %v, want KindAccessTokenNotFound", err)
 	}
 }
+
+// TestTolerantOfTokenEndpoints runs the client credentials grant against
+// token endpoints as they are found in the wild: accepting only one client
+// authentication method, sending expires_in as a string, adding members of
+// their own.
+func TestTolerantOfTokenEndpoints(t *testing.T) {
+	t.Parallel()
+	for name, opts := range map[string]upstreamtest.OAuthOptions{
+		"client_secret_basic only": {ClientAuth: upstreamtest.ClientSecretBasic},
+		"client_secret_post only":  {ClientAuth: upstreamtest.ClientSecretPost},
+		"expires_in as a string":   {ExpiresInString: true, TokenLifetime: 20 * time.Second},
+		"extra members":            {ExtraFields: map[string]any{"instance_url": "https://example.my.salesforce.com", "scope": 7}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newOAuthEnv(t, opts)
+			c := e.clientCredentials("c1")
+			for range 3 {
+				if _, err := e.rt.Invoke(t.Context(), httpRequest(c, `{"Method":"GET","Path":"/x"}`)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := e.as.TokenCalls("client_credentials"); n < 1 || n > 2 {
+				t.Errorf("token calls = %d, want one token (two calls when the first client authentication method is refused)", n)
+			}
+			if opts.TokenLifetime != 0 {
+				// The lifetime was read from the string: the token falls due.
+				e.clock.advance(11 * time.Second)
+				before := e.as.TokenCalls("client_credentials")
+				if _, err := e.rt.Invoke(t.Context(), httpRequest(c, `{"Method":"GET","Path":"/x"}`)); err != nil {
+					t.Fatal(err)
+				}
+				if e.as.TokenCalls("client_credentials") != before+1 {
+					t.Errorf("a 20 s token given as a string was not renewed after 11 s")
+				}
+			}
+		})
+	}
+}
