@@ -61,6 +61,9 @@ type Runtime interface {
 	// Actions returns the actions of c in a stable order; spec is c's OpenAPI
 	// document or nil.
 	Actions(c *Connector, spec []byte) ([]Action, error)
+	// AuthTypes returns the authentication types connectors of type t
+	// accept; nil accepts any.
+	AuthTypes(t ConnectorType) []AuthType
 	// ParseSpec checks an OpenAPI document and returns the actions it defines;
 	// KindInvalid says what is wrong with it.
 	ParseSpec(doc []byte) ([]Action, error)

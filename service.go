@@ -52,14 +52,14 @@ type Service struct {
 	runtime  Runtime
 	verify   bool
 	// holder names this Service in the leases it takes.
-	holder   string
+	holder string
 	// wake tells the verifier that a connector awaits verification.
-	wake     chan struct{}
-	region   string
-	pages    pageTokens
-	log      *slog.Logger
-	now      func() time.Time
-	rand     io.Reader
+	wake   chan struct{}
+	region string
+	pages  pageTokens
+	log    *slog.Logger
+	now    func() time.Time
+	rand   io.Reader
 }
 
 // NewService returns a Service for cfg.
@@ -184,6 +184,9 @@ func (s *Service) CreateActionConnector(ctx context.Context, caller *Identity, i
 		CreatedTime:      now,
 		LastUpdatedTime:  now,
 	}
+	if err := s.checkAgainstType(c); err != nil {
+		return nil, err
+	}
 	if s.verify && s.runtime.Verifies(c) {
 		c.Status = StatusCreationInProgress
 	}
@@ -240,6 +243,9 @@ func (s *Service) UpdateActionConnector(ctx context.Context, caller *Identity, i
 	c.VPCConnectionARN = deref(in.VPCConnectionARN)
 	c.Auth = in.Auth
 	c.EnabledActions = in.EnabledActions
+	if err := s.checkAgainstType(c); err != nil {
+		return nil, err
+	}
 	c.Status = StatusUpdateSuccessful
 	if s.verify && s.runtime.Verifies(c) {
 		c.Status = StatusUpdateInProgress
@@ -783,6 +789,36 @@ func (s *Service) seal(c *Connector) ([]SealedSecret, error) {
 		out = append(out, SealedSecret{Ref: ref, Ciphertext: ct})
 	}
 	return out, nil
+}
+
+// checkAgainstType checks c's authentication type and enabled actions
+// against what its connector type accepts and has. A GENERIC_HTTP
+// connector's EnabledActions may name operations of an OpenAPI document not
+// attached yet, and types without built-in actions are not checked.
+func (s *Service) checkAgainstType(c *Connector) error {
+	if s.runtime == nil {
+		return nil
+	}
+	if accepted := s.runtime.AuthTypes(c.Type); accepted != nil && !slices.Contains(accepted, c.Auth.Type) {
+		names := make([]string, len(accepted))
+		for i, a := range accepted {
+			names[i] = string(a)
+		}
+		return invalid(authPath+".AuthenticationType", "must be one of %s for a %s connector.", strings.Join(names, ", "), c.Type)
+	}
+	if c.Type == TypeGenericHTTP || c.EnabledActions == nil {
+		return nil
+	}
+	actions, err := s.runtime.Actions(c, nil)
+	if err != nil || len(actions) == 0 {
+		return err
+	}
+	for _, id := range c.EnabledActions {
+		if !hasAction(actions, id) {
+			return invalid("EnabledActions", "names an action that %s connectors do not have; actiongate catalog lists theirs.", c.Type)
+		}
+	}
+	return nil
 }
 
 // sameOAuthClient reports whether a and b obtain tokens from the same OAuth

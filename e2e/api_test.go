@@ -34,11 +34,20 @@ func noneAuth(endpoint string) *types.AuthConfig {
 	}
 }
 
-func createNone(t *testing.T, c *quicksight.Client, id, name string, typ types.ActionConnectorType) {
+// createNamed creates a connector of type typ named name: with no
+// authentication for GENERIC_HTTP, an API key for the other types.
+func createNamed(t *testing.T, c *quicksight.Client, id, name string, typ types.ActionConnectorType) {
 	t.Helper()
+	auth := noneAuth("https://api.example.com")
+	if typ != types.ActionConnectorTypeGenericHttp {
+		// Types with built-in actions take other authentication types.
+		auth = &types.AuthConfig{AuthenticationType: types.ConnectionAuthTypeApiKey,
+			AuthenticationMetadata: &types.AuthenticationMetadataMemberApiKeyConnectionMetadata{Value: types.APIKeyConnectionMetadata{
+				BaseEndpoint: aws.String("https://api.example.com"), ApiKey: aws.String("api-key-" + id)}}}
+	}
 	_, err := c.CreateActionConnector(context.Background(), &quicksight.CreateActionConnectorInput{
 		AwsAccountId: aws.String(account), ActionConnectorId: aws.String(id), Name: aws.String(name),
-		Type: typ, AuthenticationConfig: noneAuth("https://api.example.com"),
+		Type: typ, AuthenticationConfig: auth,
 	})
 	if err != nil {
 		t.Fatalf("create %s: %v", id, err)
@@ -138,7 +147,9 @@ func TestConnectorLifecycle(t *testing.T) {
 	// Update replaces the whole configuration; the type stays.
 	upd, err := c.UpdateActionConnector(ctx, &quicksight.UpdateActionConnectorInput{
 		AwsAccountId: aws.String(account), ActionConnectorId: aws.String("key"), Name: aws.String("Renamed"),
-		AuthenticationConfig: noneAuth("https://other.example.com"),
+		AuthenticationConfig: &types.AuthConfig{AuthenticationType: types.ConnectionAuthTypeApiKey,
+			AuthenticationMetadata: &types.AuthenticationMetadataMemberApiKeyConnectionMetadata{Value: types.APIKeyConnectionMetadata{
+				BaseEndpoint: aws.String("https://other.atlassian.net"), ApiKey: aws.String("api-key-value-2"), Email: aws.String("bot@acme.com")}}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +162,7 @@ func TestConnectorLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	if ac := got.ActionConnector; aws.ToString(ac.Name) != "Renamed" || ac.Description != nil || ac.Type != types.ActionConnectorTypeJiraCloud ||
-		ac.AuthenticationConfig.AuthenticationType != types.ConnectionAuthTypeNone || ac.Status != types.ResourceStatusUpdateSuccessful ||
+		ac.AuthenticationConfig.AuthenticationType != types.ConnectionAuthTypeApiKey || ac.Status != types.ResourceStatusUpdateSuccessful ||
 		!ac.LastUpdatedTime.After(*ac.CreatedTime) && !ac.LastUpdatedTime.Equal(*ac.CreatedTime) {
 		t.Errorf("after update: %+v", ac)
 	}
@@ -173,7 +184,7 @@ func TestTypedErrors(t *testing.T) {
 	ctx := context.Background()
 	s := startServer(t, serverOptions{})
 	c := s.admin()
-	createNone(t, c, "dup", "Dup", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "dup", "Dup", types.ActionConnectorTypeGenericHttp)
 	ref := &quicksight.DescribeActionConnectorInput{AwsAccountId: aws.String(account), ActionConnectorId: aws.String("missing")}
 
 	_, err := c.CreateActionConnector(ctx, &quicksight.CreateActionConnectorInput{AwsAccountId: aws.String(account),
@@ -268,7 +279,7 @@ func TestPagination(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			createNone(t, c, id, "Paged "+id, types.ActionConnectorTypeGenericHttp)
+			createNamed(t, c, id, "Paged "+id, types.ActionConnectorTypeGenericHttp)
 		}()
 	}
 	wg.Wait()
@@ -310,11 +321,11 @@ func TestSearchFilters(t *testing.T) {
 	ctx := context.Background()
 	s := startServer(t, serverOptions{})
 	c := s.admin()
-	createNone(t, c, "a", "Support Jira", types.ActionConnectorTypeJiraCloud)
-	createNone(t, c, "b", "Sales Jira", types.ActionConnectorTypeJiraCloud)
-	createNone(t, c, "c", "Support Slack", types.ActionConnectorTypeSlack)
-	createNone(t, c, "d", "Jira_1000", types.ActionConnectorTypeGenericHttp)
-	createNone(t, c, "e", "Data 1", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "a", "Support Jira", types.ActionConnectorTypeJiraCloud)
+	createNamed(t, c, "b", "Sales Jira", types.ActionConnectorTypeJiraCloud)
+	createNamed(t, c, "c", "Support Slack", types.ActionConnectorTypeSlack)
+	createNamed(t, c, "d", "Jira_1000", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "e", "Data 1", types.ActionConnectorTypeGenericHttp)
 	registerUsers(t, c, "alice", "bob", "carol")
 	createGroups(t, c, "support")
 	grant := func(id string, perms ...types.ResourcePermission) {
@@ -383,7 +394,7 @@ func TestPermissionsAndTags(t *testing.T) {
 	ctx := context.Background()
 	s := startServer(t, serverOptions{})
 	c := s.admin()
-	createNone(t, c, "p1", "Perms", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "p1", "Perms", types.ActionConnectorTypeGenericHttp)
 	registerUsers(t, c, "alice")
 	createGroups(t, c, "ops")
 	out, err := c.UpdateActionConnectorPermissions(ctx, &quicksight.UpdateActionConnectorPermissionsInput{
@@ -437,7 +448,7 @@ func TestPermissionsAndTags(t *testing.T) {
 	if _, err := c.DeleteActionConnector(ctx, &quicksight.DeleteActionConnectorInput{AwsAccountId: aws.String(account), ActionConnectorId: aws.String("p1")}); err != nil {
 		t.Fatal(err)
 	}
-	createNone(t, c, "p1", "Perms again", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "p1", "Perms again", types.ActionConnectorTypeGenericHttp)
 	tags, err = c.ListTagsForResource(ctx, &quicksight.ListTagsForResourceInput{ResourceArn: arn})
 	if err != nil || len(tags.Tags) != 0 {
 		t.Errorf("a re-created connector has tags %v (%v)", tags.Tags, err)
@@ -455,7 +466,7 @@ func TestConcurrentTagWritesLoseNothing(t *testing.T) {
 	ctx := context.Background()
 	s := startServer(t, serverOptions{})
 	c := s.admin()
-	createNone(t, c, "race", "Race", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "race", "Race", types.ActionConnectorTypeGenericHttp)
 	var (
 		wg   sync.WaitGroup
 		want []string
@@ -494,7 +505,7 @@ func TestConcurrentUpdatesConflict(t *testing.T) {
 	ctx := context.Background()
 	s := startServer(t, serverOptions{})
 	c := s.admin()
-	createNone(t, c, "upd", "Start", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "upd", "Start", types.ActionConnectorTypeGenericHttp)
 	var (
 		mu        sync.Mutex
 		succeeded []string
@@ -543,8 +554,8 @@ func TestRestartKeepsEverything(t *testing.T) {
 	dir := t.TempDir()
 	s := startServer(t, serverOptions{dataDir: dir})
 	c := s.admin()
-	createNone(t, c, "persist", "Persistent", types.ActionConnectorTypeGenericHttp)
-	createNone(t, c, "persist2", "Persistent two", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "persist", "Persistent", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "persist2", "Persistent two", types.ActionConnectorTypeGenericHttp)
 	if _, err := c.TagResource(ctx, &quicksight.TagResourceInput{ResourceArn: aws.String(connectorARN("persist")),
 		Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}); err != nil {
 		t.Fatal(err)

@@ -70,7 +70,7 @@ func TestAWSCLI(t *testing.T) {
 		t.Errorf("register-user printed %v", out)
 	}
 	aws("update-action-connector", "--aws-account-id", account, "--action-connector-id", "cli-jira", "--name", "CLI Jira 2",
-		"--authentication-config", `{"AuthenticationType":"NONE","AuthenticationMetadata":{"NoneConnectionMetadata":{"BaseEndpoint":"https://acme.atlassian.net"}}}`)
+		"--authentication-config", `{"AuthenticationType":"API_KEY","AuthenticationMetadata":{"ApiKeyConnectionMetadata":{"BaseEndpoint":"https://acme.atlassian.net","ApiKey":"cli-secret-2","Email":"bot@acme.com"}}}`)
 	out = aws("update-action-connector-permissions", "--aws-account-id", account, "--action-connector-id", "cli-jira",
 		"--grant-permissions", `[{"Principal":"arn:aws:quicksight:us-east-1:`+account+`:user/default/alice","Actions":["quicksight:DescribeActionConnector"]}]`)
 	if perms, _ := out["Permissions"].([]any); len(perms) != 1 {

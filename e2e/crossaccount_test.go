@@ -20,7 +20,7 @@ func TestCrossAccountRefusedForEveryOperation(t *testing.T) {
 	ctx := context.Background()
 	s := startServer(t, serverOptions{})
 	registerUsers(t, s.admin(), "alice")
-	createNone(t, s.admin(), "mine", "Mine", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, s.admin(), "mine", "Mine", types.ActionConnectorTypeGenericHttp)
 	var key struct{ AccessKeyId, SecretAccessKey string }
 	json.Unmarshal([]byte(runCLI(t, nil, "keys", "create", "--data-dir", s.DataDir, "--account", "444455556666", "--admin")), &key)
 	other := s.client(key.AccessKeyId, key.SecretAccessKey)

@@ -296,10 +296,10 @@ func TestDirectoryPermissions(t *testing.T) {
 	// missing principal is an invalid parameter there, which SDKs type.
 	expectError[*types.InvalidParameterValueException](t, "create granting to a missing user", err)
 
-	createNone(t, c, "direct", "Direct", types.ActionConnectorTypeGenericHttp)
-	createNone(t, c, "viagroup", "Via group", types.ActionConnectorTypeGenericHttp)
-	createNone(t, c, "viewed", "Viewed via group", types.ActionConnectorTypeGenericHttp)
-	createNone(t, c, "shared", "Shared", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "direct", "Direct", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "viagroup", "Via group", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "viewed", "Viewed via group", types.ActionConnectorTypeGenericHttp)
+	createNamed(t, c, "shared", "Shared", types.ActionConnectorTypeGenericHttp)
 	grant := func(id string, perms ...types.ResourcePermission) error {
 		_, err := c.UpdateActionConnectorPermissions(ctx, &quicksight.UpdateActionConnectorPermissionsInput{
 			AwsAccountId: acct, ActionConnectorId: aws.String(id), GrantPermissions: perms})

@@ -23,7 +23,7 @@ func TestPolicyMatrix(t *testing.T) {
 	s := startServer(t, serverOptions{})
 	admin := s.admin()
 	for _, id := range []string{"jira-1", "jira-2", "slack-1"} {
-		createNone(t, admin, id, id, types.ActionConnectorTypeGenericHttp)
+		createNamed(t, admin, id, id, types.ActionConnectorTypeGenericHttp)
 	}
 	const policyDoc = `{
 	  "Version": "2012-10-17",

@@ -2,24 +2,41 @@ package runtime
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net/http"
 
 	"github.com/actiongate/actiongate"
+	"github.com/actiongate/actiongate/catalog"
 )
 
 // Verifies reports whether c's configuration has a cheap check: fetching a
-// token with its client credentials, or assuming its role.
+// token with its client credentials, assuming its role, or the verification
+// request its type's catalog entry names (not for 3LO connectors, which have
+// no token before a user signs in).
 func (r *Runtime) Verifies(c *actiongate.Connector) bool {
 	switch {
-	case c.Auth.ClientCredentials != nil:
-		return c.Auth.ClientCredentials.Client != nil
+	case c.Auth.ClientCredentials != nil && c.Auth.ClientCredentials.Client != nil:
+		return true
 	case c.Auth.IAM != nil:
 		return true
+	case c.Auth.AuthorizationCode != nil:
+		return false
 	}
-	return false
+	return verification(c) != nil
 }
 
-// Verify checks c against its service. A token fetched on the way is kept
-// for the connector's first actions.
+// verification returns the verification request of c's type, or nil.
+func verification(c *actiongate.Connector) *catalog.Verification {
+	if e, ok := catalog.Lookup(c.Type); ok {
+		return e.Verify
+	}
+	return nil
+}
+
+// Verify checks c against its service. A client-credentials token fetched on
+// the way is kept for the connector's first actions, and is then used for
+// the type's verification request, if it has one.
 func (r *Runtime) Verify(ctx context.Context, c *actiongate.Connector) error {
 	switch {
 	case c.Auth.ClientCredentials != nil && c.Auth.ClientCredentials.Client != nil:
@@ -32,10 +49,39 @@ func (r *Runtime) Verify(ctx context.Context, c *actiongate.Connector) error {
 		if err != nil {
 			return err
 		}
-		return r.saveToken(ctx, ref, prev, t)
+		if err := r.saveToken(ctx, ref, prev, t); err != nil {
+			return err
+		}
 	case c.Auth.IAM != nil:
 		_, err := r.roleCredentials(ctx, c)
 		return err
+	}
+	if v := verification(c); v != nil {
+		return r.verifyRequest(ctx, c, v)
+	}
+	return nil
+}
+
+// verifyRequest sends the verification request v with c's credentials and
+// expects a 2xx answer.
+func (r *Runtime) verifyRequest(ctx context.Context, c *actiongate.Connector, v *catalog.Verification) error {
+	req, err := templateRequest(ctx, c.Auth.BaseEndpoint(), catalog.Request{Method: v.Method, Path: v.Path}, map[string]any{})
+	if err != nil {
+		return err
+	}
+	if _, err := r.authenticate(ctx, c, "", req); err != nil {
+		return err
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		r.log.WarnContext(ctx, "verifying a connector", "account_id", c.AccountID, "connector_id", c.ID, "err", err)
+		return unreachable()
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return actiongate.Errorf(actiongate.KindUpstream, "%s", fmt.Sprintf("The verification request %s %s answered %d %s.",
+			v.Method, v.Path, resp.StatusCode, http.StatusText(resp.StatusCode)))
 	}
 	return nil
 }

@@ -17,8 +17,8 @@ c.create_action_connector(
 for i in range(3):
     c.create_action_connector(
         AwsAccountId=account, ActionConnectorId=f"py-{i + 2}", Name=f"Other {i}", Type="SLACK",
-        AuthenticationConfig={"AuthenticationType": "NONE", "AuthenticationMetadata": {
-            "NoneConnectionMetadata": {"BaseEndpoint": "https://slack.com/api"}}})
+        AuthenticationConfig={"AuthenticationType": "API_KEY", "AuthenticationMetadata": {
+            "ApiKeyConnectionMetadata": {"BaseEndpoint": "https://slack.com/api", "ApiKey": "xoxb-py"}}})
 
 d = c.describe_action_connector(AwsAccountId=account, ActionConnectorId="py-1")["ActionConnector"]
 assert d["Name"] == "From boto3" and d["Status"] == "CREATION_SUCCESSFUL", d

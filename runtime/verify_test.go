@@ -1,0 +1,41 @@
+package runtime_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/actiongate/actiongate"
+)
+
+func TestVerificationRequest(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		status  int
+		wantErr bool
+	}{{200, false}, {401, true}} {
+		srv, got := recorder(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(tt.status)
+			w.Write([]byte(`{"accountId":"5b10a2844c20165700ede21g"}`))
+		})
+		e := newEnv(t, srv)
+		c := connector("jira", actiongate.TypeJiraCloud, actiongate.AuthConfig{Type: actiongate.AuthAPIKey,
+			APIKey: &actiongate.APIKeyAuth{BaseEndpoint: srv.URL, APIKey: secret("atl-token-1234"), Email: "ops@example.com"}})
+		if !e.rt.Verifies(c) {
+			t.Fatal("a JIRA_CLOUD API_KEY connector has no check; want its verification request")
+		}
+		err := e.rt.Verify(t.Context(), c)
+		if r := <-got; r.Method != "GET" || r.Path != "/rest/api/3/myself" || !strings.HasPrefix(r.Authorization, "Basic ") {
+			t.Errorf("verification request = %s %s (%q), want GET /rest/api/3/myself with Basic credentials", r.Method, r.Path, r.Authorization)
+		}
+		if tt.wantErr != (err != nil) || err != nil && !strings.Contains(actiongate.MessageOf(err), "401") {
+			t.Errorf("upstream %d: Verify = %v", tt.status, err)
+		}
+	}
+	threeLegged := connector("jira3lo", actiongate.TypeJiraCloud, actiongate.AuthConfig{Type: actiongate.AuthOAuth2AuthorizationCode,
+		AuthorizationCode: &actiongate.AuthorizationCodeAuth{BaseEndpoint: "https://api.atlassian.com/ex/jira/x", RedirectURL: "https://gate.example/cb"}})
+	if newEnv(t).rt.Verifies(threeLegged) {
+		t.Error("a 3LO connector has a check, but it has no token before a user signs in")
+	}
+}
