@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -31,14 +32,18 @@ func TestTypesLoad(t *testing.T) {
 		if ct.Docs == "" {
 			t.Errorf("%s names no vendor documentation", ct.Type)
 		}
-		if slices.Contains(ct.Auth, actiongate.AuthIAM) || slices.Contains(ct.Auth, actiongate.AuthNone) {
+		if _, isAWS := catalog.AWSService(ct.Type); isAWS {
+			if !slices.Equal(ct.Auth, []actiongate.AuthType{actiongate.AuthIAM}) {
+				t.Errorf("%s accepts %v: an AWS type takes IAM only", ct.Type, ct.Auth)
+			}
+		} else if slices.Contains(ct.Auth, actiongate.AuthIAM) || slices.Contains(ct.Auth, actiongate.AuthNone) {
 			t.Errorf("%s accepts %v: a SaaS type takes no IAM or NONE", ct.Type, ct.Auth)
 		}
 		if _, ok := ct.Action(ct.Actions[0].ID); !ok {
 			t.Errorf("%s.Action(%s) not found", ct.Type, ct.Actions[0].ID)
 		}
 	}
-	for _, typ := range []actiongate.ConnectorType{actiongate.TypeGenericHTTP, actiongate.TypeAmazonS3, "NOPE"} {
+	for _, typ := range []actiongate.ConnectorType{actiongate.TypeGenericHTTP, "NOPE"} {
 		if _, ok := catalog.Lookup(typ); ok {
 			t.Errorf("Lookup(%s) found an entry", typ)
 		}
@@ -92,14 +97,15 @@ func TestRequiredMembersRefused(t *testing.T) {
 func sample(t *testing.T, schema json.RawMessage) any {
 	t.Helper()
 	var s struct {
-		Type       string                     `json:"type"`
-		Const      any                        `json:"const"`
-		Enum       []any                      `json:"enum"`
-		Minimum    *float64                   `json:"minimum"`
-		MinItems   int                        `json:"minItems"`
-		Items      json.RawMessage            `json:"items"`
-		Required   []string                   `json:"required"`
-		Properties map[string]json.RawMessage `json:"properties"`
+		Type          string                     `json:"type"`
+		Const         any                        `json:"const"`
+		MinProperties int                        `json:"minProperties"`
+		Enum          []any                      `json:"enum"`
+		Minimum       *float64                   `json:"minimum"`
+		MinItems      int                        `json:"minItems"`
+		Items         json.RawMessage            `json:"items"`
+		Required      []string                   `json:"required"`
+		Properties    map[string]json.RawMessage `json:"properties"`
 	}
 	if err := json.Unmarshal(schema, &s); err != nil {
 		t.Fatal(err)
@@ -130,6 +136,15 @@ func sample(t *testing.T, schema json.RawMessage) any {
 		out := map[string]any{}
 		for _, r := range s.Required {
 			out[r] = sample(t, s.Properties[r])
+		}
+		// A union (one member of several) gets its first member by name.
+		for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
+			if len(out) >= s.MinProperties {
+				break
+			}
+			if _, ok := out[name]; !ok {
+				out[name] = sample(t, s.Properties[name])
+			}
 		}
 		return out
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -102,15 +103,20 @@ type fileAction struct {
 	// Class is READ or WRITE.
 	Class string `json:"class"`
 	// Docs is the vendor's reference page of the upstream call.
-	Docs    string          `json:"docs"`
-	Input   json.RawMessage `json:"input"`
-	Request struct {
+	Docs  string          `json:"docs"`
+	Input json.RawMessage `json:"input"`
+	// Request is set for an HTTP action, AWS for an AWS operation.
+	Request *struct {
 		Method string            `json:"method"`
 		Path   string            `json:"path"`
 		Query  map[string]string `json:"query"`
 		Header map[string]string `json:"header"`
 		Body   string            `json:"body"`
 	} `json:"request"`
+	AWS *struct {
+		Service   string `json:"service"`
+		Operation string `json:"operation"`
+	} `json:"aws"`
 }
 
 // load parses and checks every types/*.json file of fsys.
@@ -157,14 +163,19 @@ func parse(b []byte) (*Type, error) {
 		if err := json.Compact(&compact, a.Input); err != nil {
 			return nil, fmt.Errorf("action %s: input schema: %w", a.ID, err)
 		}
-		t.Actions = append(t.Actions, Action{
-			Action: actiongate.Action{ID: a.ID, Name: a.Name, Description: a.Description, Write: a.Class == "WRITE", InputSchema: compact.Bytes()},
-			Request: Request{Method: a.Request.Method, Path: a.Request.Path, Query: a.Request.Query,
-				Header: a.Request.Header, Body: a.Request.Body},
-		})
 		if a.Class != "READ" && a.Class != "WRITE" {
 			return nil, fmt.Errorf("action %s: class %q is neither READ nor WRITE", a.ID, a.Class)
 		}
+		if (a.Request == nil) == (a.AWS == nil) {
+			return nil, fmt.Errorf("action %s: needs exactly one of request and aws", a.ID)
+		}
+		def := Action{Action: actiongate.Action{ID: a.ID, Name: a.Name, Description: a.Description, Write: a.Class == "WRITE", InputSchema: compact.Bytes()}}
+		if r := a.Request; r != nil {
+			def.Request = Request{Method: r.Method, Path: r.Path, Query: r.Query, Header: r.Header, Body: r.Body}
+		} else {
+			def.AWS = &AWSOperation{Service: a.AWS.Service, Operation: a.AWS.Operation}
+		}
+		t.Actions = append(t.Actions, def)
 	}
 	if err := check(t); err != nil {
 		return nil, err
@@ -182,11 +193,14 @@ var (
 )
 
 // check enforces the rules every definition of t follows: a known type and
-// known authentication types; unique PascalCase ids; names and descriptions;
-// a valid method, with GET only for reads and PUT, PATCH and DELETE only for
-// writes; an input schema that compiles (draft 2020-12, nothing fetched) and
-// is an object schema; every {param} of the path a required string or
-// number property; every query, header and body member a property.
+// known authentication types, IAM alone for the AMAZON_* types and never for
+// the others; unique PascalCase ids; names and descriptions; an input schema
+// that compiles (draft 2020-12, nothing fetched) and is an object schema.
+// HTTP actions: a valid method, with GET only for reads and PUT, PATCH and
+// DELETE only for writes; every {param} of the path a required string or
+// number property; every query, header and body member a property. AWS
+// actions (those of the AMAZON_* types, and only those): the type's service,
+// the operation named by the id, PascalCase members.
 func check(t *Type) error {
 	if !slices.Contains(actiongate.ConnectorTypes, t.Type) || t.Type == actiongate.TypeGenericHTTP {
 		return fmt.Errorf("type %q is not a built-in connector type", t.Type)
@@ -198,6 +212,15 @@ func check(t *Type) error {
 		if !slices.Contains(actiongate.AuthTypes, a) {
 			return fmt.Errorf("type %s: unknown authentication type %q", t.Type, a)
 		}
+	}
+	service, isAWS := awsServices[t.Type]
+	switch {
+	case isAWS && !slices.Equal(t.Auth, []actiongate.AuthType{actiongate.AuthIAM}):
+		return fmt.Errorf("type %s calls AWS with an IAM role: it accepts IAM and nothing else", t.Type)
+	case isAWS && t.Verify != nil:
+		return fmt.Errorf("type %s is verified by assuming its role: it has no verification request", t.Type)
+	case !isAWS && slices.Contains(t.Auth, actiongate.AuthIAM):
+		return fmt.Errorf("type %s is not an AWS service: it cannot accept IAM", t.Type)
 	}
 	if v := t.Verify; v != nil && (!slices.Contains(methods, v.Method) || !strings.HasPrefix(v.Path, "/") || pathParam.MatchString(v.Path)) {
 		return fmt.Errorf("type %s: the verification request needs a method and a path without parameters", t.Type)
@@ -214,17 +237,73 @@ func check(t *Type) error {
 			return fmt.Errorf("action %s is defined twice", a.ID)
 		}
 		seen[a.ID] = true
-		if err := checkAction(a); err != nil {
+		if err := checkAction(a, service); err != nil {
 			return fmt.Errorf("action %s: %w", a.ID, err)
 		}
 	}
 	return nil
 }
 
-func checkAction(a Action) error {
+// inputSchema is what check reads of an input schema.
+type inputSchema struct {
+	Type       string   `json:"type"`
+	Required   []string `json:"required"`
+	Properties map[string]struct {
+		Type string `json:"type"`
+	} `json:"properties"`
+}
+
+// checkAction checks a, an action of a type whose actions call the AWS
+// service named service, or of a type of HTTP actions when service is "".
+func checkAction(a Action, service string) error {
 	if strings.TrimSpace(a.Name) == "" || strings.TrimSpace(a.Description) == "" {
 		return fmt.Errorf("name and description are required")
 	}
+	if _, err := compile(a.InputSchema); err != nil {
+		return fmt.Errorf("input schema: %w", err)
+	}
+	var s inputSchema
+	if err := json.Unmarshal(a.InputSchema, &s); err != nil || s.Type != "object" {
+		return fmt.Errorf("input schema must be an object schema with typed properties")
+	}
+	if service != "" {
+		return checkAWS(a, service, s)
+	}
+	if a.AWS != nil {
+		return fmt.Errorf("only the actions of AMAZON_* types call AWS operations")
+	}
+	return checkRequest(a, s)
+}
+
+// memberName is the form of an AWS operation's input member.
+var memberName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+
+// checkAWS checks an action that calls an operation of service.
+func checkAWS(a Action, service string, s inputSchema) error {
+	op := a.AWS
+	switch {
+	case op == nil || !reflect.ValueOf(a.Request).IsZero():
+		return fmt.Errorf("an action of an AMAZON_* type calls an AWS operation and sends no HTTP request")
+	case op.Service != service:
+		return fmt.Errorf("service %q is not %q, the service of the type", op.Service, service)
+	case op.Operation != a.ID:
+		return fmt.Errorf("operation %q is not the action id: ids are the operation names", op.Operation)
+	}
+	for name := range s.Properties {
+		if !memberName.MatchString(name) {
+			return fmt.Errorf("input member %q is not PascalCase, as AWS names members", name)
+		}
+	}
+	for _, name := range s.Required {
+		if _, ok := s.Properties[name]; !ok {
+			return fmt.Errorf("required member %q is not a property of the input schema", name)
+		}
+	}
+	return nil
+}
+
+// checkRequest checks an action that sends an HTTP request.
+func checkRequest(a Action, s inputSchema) error {
 	r := a.Request
 	switch {
 	case !slices.Contains(methods, r.Method):
@@ -237,19 +316,6 @@ func checkAction(a Action) error {
 		return fmt.Errorf("a GET request has no body")
 	case !strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, "?#"):
 		return fmt.Errorf("path %q must start with / and hold no query", r.Path)
-	}
-	if _, err := compile(a.InputSchema); err != nil {
-		return fmt.Errorf("input schema: %w", err)
-	}
-	var s struct {
-		Type       string   `json:"type"`
-		Required   []string `json:"required"`
-		Properties map[string]struct {
-			Type string `json:"type"`
-		} `json:"properties"`
-	}
-	if err := json.Unmarshal(a.InputSchema, &s); err != nil || s.Type != "object" {
-		return fmt.Errorf("input schema must be an object schema with typed properties")
 	}
 	for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
 		p, ok := s.Properties[m[1]]

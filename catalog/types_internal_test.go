@@ -58,3 +58,42 @@ func TestCheckRefuses(t *testing.T) {
 		t.Errorf("a duplicate id: err = %v", err)
 	}
 }
+
+// TestCheckRefusesAWS feeds check AWS definitions that break each rule of
+// the AMAZON_* types.
+func TestCheckRefusesAWS(t *testing.T) {
+	t.Parallel()
+	const good = `{"type":"AMAZON_S3","authTypes":["IAM"],"actions":[
+		{"id":"ListObjectsV2","name":"List objects","description":"Lists objects.","class":"READ",
+		 "aws":{"service":"s3","operation":"ListObjectsV2"},
+		 "input":{"type":"object","additionalProperties":false,"required":["Bucket"],
+		  "properties":{"Bucket":{"type":"string"},"MaxKeys":{"type":"integer"}}}}]}`
+	if _, err := parse([]byte(good)); err != nil {
+		t.Fatalf("the good definition is refused: %v", err)
+	}
+	tests := []struct{ name, old, new, want string }{
+		{"other auth", `["IAM"]`, `["IAM","API_KEY"]`, "IAM and nothing else"},
+		{"verify", `"actions":[`, `"verify":{"method":"GET","path":"/"},"actions":[`, "no verification request"},
+		{"other service", `"service":"s3"`, `"service":"textract"`, "service of the type"},
+		{"operation not the id", `"operation":"ListObjectsV2"`, `"operation":"ListObjects"`, "operation names"},
+		{"camelCase member", `"MaxKeys":{`, `"maxKeys":{`, "PascalCase"},
+		{"required unknown", `"required":["Bucket"]`, `"required":["Bucket","Key"]`, "not a property"},
+		{"request and aws", `"aws":{`, `"request":{"method":"GET","path":"/"},"aws":{`, "exactly one of request and aws"},
+		{"neither", `"aws":{"service":"s3","operation":"ListObjectsV2"},`, ``, "exactly one of request and aws"},
+		{"request only", `"aws":{"service":"s3","operation":"ListObjectsV2"}`, `"request":{"method":"GET","path":"/"}`, "calls an AWS operation"},
+		{"IAM for a SaaS type", `"type":"AMAZON_S3","authTypes":["IAM"]`, `"type":"JIRA_CLOUD","authTypes":["API_KEY","IAM"]`, "cannot accept IAM"},
+		{"aws for a SaaS type", `"type":"AMAZON_S3","authTypes":["IAM"]`, `"type":"JIRA_CLOUD","authTypes":["API_KEY"]`, "only the actions of AMAZON_* types"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if !strings.Contains(good, tt.old) {
+				t.Fatalf("the good definition has no %s", tt.old)
+			}
+			_, err := parse([]byte(strings.Replace(good, tt.old, tt.new, 1)))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -42,6 +42,9 @@ func (r *Runtime) Invoke(ctx context.Context, call actiongate.Call) (*actiongate
 	if err := r.schemas.validate(def.InputSchema, in); err != nil {
 		return nil, err
 	}
+	if def.AWS != nil {
+		return r.invokeAWS(ctx, c, def, in, start)
+	}
 	var input map[string]any
 	dec := json.NewDecoder(bytes.NewReader(in))
 	dec.UseNumber()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/actiongate/actiongate"
 	"github.com/actiongate/actiongate/catalog"
@@ -63,12 +64,14 @@ func (r *Runtime) Verify(ctx context.Context, c *actiongate.Connector) error {
 }
 
 // verifyRequest sends the verification request v with c's credentials and
-// expects a 2xx answer.
+// expects a 2xx answer. v's path may carry a query.
 func (r *Runtime) verifyRequest(ctx context.Context, c *actiongate.Connector, v *catalog.Verification) error {
-	req, err := templateRequest(ctx, c.Auth.BaseEndpoint(), catalog.Request{Method: v.Method, Path: v.Path}, map[string]any{})
+	path, query, _ := strings.Cut(v.Path, "?")
+	req, err := templateRequest(ctx, c.Auth.BaseEndpoint(), catalog.Request{Method: v.Method, Path: path}, map[string]any{})
 	if err != nil {
 		return err
 	}
+	req.URL.RawQuery = query
 	if _, err := r.authenticate(ctx, c, "", req); err != nil {
 		return err
 	}

@@ -33,6 +33,19 @@ func TestVerificationRequest(t *testing.T) {
 			t.Errorf("upstream %d: Verify = %v", tt.status, err)
 		}
 	}
+	// A verification path with a query (ServiceNow's).
+	srv, got := recorder(t, jsonAnswer(`{"result":[]}`))
+	e := newEnv(t, srv)
+	c := connector("snow", actiongate.TypeServiceNowNowPlatform, actiongate.AuthConfig{Type: actiongate.AuthOAuth2ClientCredentials,
+		ClientCredentials: &actiongate.ClientCredentialsAuth{BaseEndpoint: srv.URL}})
+	c.Auth = actiongate.AuthConfig{Type: actiongate.AuthBasic, Basic: &actiongate.BasicAuth{BaseEndpoint: srv.URL, Username: "u", Password: secret("p4ssword")}}
+	if err := e.rt.Verify(t.Context(), c); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-got; r.Path != "/api/now/table/sys_user" || r.RawQuery != "sysparm_limit=1" {
+		t.Errorf("verification request = %s ? %s, want /api/now/table/sys_user ? sysparm_limit=1", r.Path, r.RawQuery)
+	}
+
 	threeLegged := connector("jira3lo", actiongate.TypeJiraCloud, actiongate.AuthConfig{Type: actiongate.AuthOAuth2AuthorizationCode,
 		AuthorizationCode: &actiongate.AuthorizationCodeAuth{BaseEndpoint: "https://api.atlassian.com/ex/jira/x", RedirectURL: "https://gate.example/cb"}})
 	if newEnv(t).rt.Verifies(threeLegged) {

@@ -37,10 +37,19 @@ func catalogCommand(_ context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintln(w, "TYPE\tACTION\tCLASS\tREQUEST")
 	for _, t := range catalog.Types() {
 		for _, a := range t.Actions {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s %s\n", t.Type, a.ID, class(a.Write), a.Request.Method, a.Request.Path)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", t.Type, a.ID, class(a.Write), performs(a))
 		}
 	}
 	return w.Flush()
+}
+
+// performs says how an action is performed: its HTTP method and path, or
+// the AWS service and operation it calls.
+func performs(a catalog.Action) string {
+	if a.AWS != nil {
+		return "AWS " + a.AWS.Service + " " + a.AWS.Operation
+	}
+	return a.Request.Method + " " + a.Request.Path
 }
 
 func class(write bool) string {
@@ -50,14 +59,16 @@ func class(write bool) string {
 	return "READ"
 }
 
-// catalogJSON writes the catalog as one JSON document.
+// catalogJSON writes the catalog as one JSON document; each action has
+// either Request (HTTP) or AWS (an AWS operation).
 func catalogJSON(w io.Writer) error {
 	type action struct {
 		ID          string
 		Name        string
 		Description string
 		Class       string
-		Request     catalog.Request
+		Request     *catalog.Request      `json:",omitempty"`
+		AWS         *catalog.AWSOperation `json:",omitempty"`
 		InputSchema json.RawMessage
 	}
 	type entry struct {
@@ -74,7 +85,11 @@ func catalogJSON(w io.Writer) error {
 			e.AuthTypes = append(e.AuthTypes, string(a))
 		}
 		for _, a := range t.Actions {
-			e.Actions = append(e.Actions, action{a.ID, a.Name, a.Description, class(a.Write), a.Request, a.InputSchema})
+			ea := action{ID: a.ID, Name: a.Name, Description: a.Description, Class: class(a.Write), AWS: a.AWS, InputSchema: a.InputSchema}
+			if a.AWS == nil {
+				ea.Request = &a.Request
+			}
+			e.Actions = append(e.Actions, ea)
 		}
 		out = append(out, e)
 	}

@@ -1,0 +1,618 @@
+package runtime_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/actiongate/actiongate"
+	"github.com/actiongate/actiongate/catalog"
+	"github.com/actiongate/actiongate/internal/upstreamtest"
+	"github.com/actiongate/actiongate/runtime"
+	"github.com/actiongate/actiongate/runtime/egress"
+)
+
+// awsCase is one request-shape case of an AWS action: the input, the
+// request the service's API reference documents for it, and an answer
+// shaped like its documented example.
+type awsCase struct {
+	action, input string
+	// method, path (unescaped) and query (compared as parsed values) are
+	// what the service must receive.
+	method, path, query string
+	// target is the X-Amz-Target header of the JSON protocols; "" for none.
+	target string
+	// header holds request headers the service must receive.
+	header map[string]string
+	// body is what the service must receive, compared as JSON when it is
+	// JSON and exactly otherwise; "" for no body.
+	body string
+	// status, header and body of the answer; status 0 is 200.
+	status       int
+	answerHeader map[string]string
+	answer       string
+	// output is the invocation's expected Output.
+	output string
+}
+
+// awsService says how the services of the AMAZON_* types are reached in
+// these tests: the SDK id that names their endpoint override and the SigV4
+// service name.
+var awsService = map[actiongate.ConnectorType]struct{ sdkID, signingName string }{
+	actiongate.TypeAmazonS3:                           {"S3", "s3"},
+	actiongate.TypeAmazonBedrockRuntime:               {"Bedrock Runtime", "bedrock"},
+	actiongate.TypeAmazonBedrockAgentRuntime:          {"Bedrock Agent Runtime", "bedrock"},
+	actiongate.TypeAmazonBedrockDataAutomationRuntime: {"Bedrock Data Automation Runtime", "bedrock"},
+	actiongate.TypeAmazonTextract:                     {"Textract", "textract"},
+	actiongate.TypeAmazonComprehend:                   {"Comprehend", "comprehend"},
+	actiongate.TypeAmazonComprehendMedical:            {"ComprehendMedical", "comprehendmedical"},
+}
+
+// endpoints gives per-service endpoints by SDK id, as AWS_ENDPOINT_URL_<ID>
+// does, through the SDK's config-source interface.
+type endpoints map[string]string
+
+func (e endpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string) (string, bool, error) {
+	u, ok := e[sdkID]
+	return u, ok, nil
+}
+
+const (
+	serverKeyID  = "AKIASERVER0000000001"
+	serverSecret = "server-secret-access-key-0000000000000000"
+	roleARN      = "arn:aws:iam::111122223333:role/QuickSuiteActions"
+)
+
+// awsReceived is what the fake service received.
+type awsReceived struct {
+	method, path string
+	query        url.Values
+	header       http.Header
+	body         []byte
+	// problem says what is wrong with the signature or the framing; "" when
+	// nothing is.
+	problem string
+}
+
+// awsEnv is a runtime whose server credentials may assume roleARN at a
+// fake STS, with the endpoint of typ's service at a loopback fake.
+type awsEnv struct {
+	rt      *runtime.Runtime
+	sts     *upstreamtest.STSServer
+	conn    *actiongate.Connector
+	got     chan awsReceived
+	answers chan awsCase
+}
+
+func newAWSEnv(t *testing.T, typ actiongate.ConnectorType) *awsEnv {
+	t.Helper()
+	svc := awsService[typ]
+	sts := upstreamtest.NewSTSServer(t, upstreamtest.STSOptions{})
+	sts.AllowCaller(serverKeyID, serverSecret)
+	a := &awsEnv{sts: sts, got: make(chan awsReceived, 1), answers: make(chan awsCase, 1)}
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Errorf("reading the body: %v", err)
+		}
+		rec := awsReceived{method: r.Method, path: r.URL.Path, query: r.URL.Query(), header: r.Header.Clone(), body: body}
+		rec.problem = checkSigV4(r, body, svc.signingName, sts)
+		if strings.Contains(r.Header.Get("Content-Encoding"), "aws-chunked") {
+			var problem string
+			rec.body, problem = decodeAWSChunked(body, r.Header)
+			rec.problem += problem
+		}
+		a.got <- rec
+		answer := <-a.answers
+		for k, v := range answer.answerHeader {
+			w.Header().Set(k, v)
+		}
+		w.WriteHeader(cmpOr(answer.status, http.StatusOK))
+		io.WriteString(w, answer.answer)
+	}))
+	t.Cleanup(srv.Close)
+	e := newEnv(t, srv)
+	e.rootsFromPEM(t, sts.CertPEM())
+	guard := egress.New(egress.Config{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, RootCAs: e.roots, RetryBase: time.Millisecond})
+	a.rt = runtime.New(runtime.Config{Store: e.store, Sealer: e.seal, Client: guard.Client(), Logger: slog.New(slog.DiscardHandler),
+		AWS: aws.Config{
+			Region:        "us-east-1",
+			Credentials:   credentials.NewStaticCredentialsProvider(serverKeyID, serverSecret, ""),
+			ConfigSources: []any{endpoints{"STS": sts.URL(), svc.sdkID: srv.URL}},
+		}})
+	a.conn = connector("c1", typ, actiongate.AuthConfig{Type: actiongate.AuthIAM, IAM: &actiongate.IAMAuth{RoleARN: roleARN}})
+	sts.AllowRole(roleARN, a.conn.ARN) // the trust policy's sts:ExternalId condition
+	return a
+}
+
+// invoke invokes action with input, the service answering answer, and
+// returns the request the service received.
+func (a *awsEnv) invoke(t *testing.T, action, input string, answer awsCase) (*actiongate.InvokeResult, awsReceived, error) {
+	t.Helper()
+	a.answers <- answer
+	res, err := a.rt.Invoke(t.Context(), actiongate.Call{Connector: a.conn, ActionID: action, Input: json.RawMessage(input), UserARN: alice})
+	var r awsReceived
+	select {
+	case r = <-a.got:
+	default: // the request never left
+		<-a.answers
+	}
+	return res, r, err
+}
+
+// testAWS invokes every case through the runtime with an IAM connector
+// against a loopback fake of typ's service, checks the request, its
+// signature with the role's credentials and the shaped output, and fails
+// when an action of typ has no case.
+func testAWS(t *testing.T, typ actiongate.ConnectorType, cases []awsCase) {
+	t.Helper()
+	ct, ok := catalog.Lookup(typ)
+	if !ok {
+		t.Fatalf("the catalog has no %s", typ)
+	}
+	for _, def := range ct.Actions {
+		if !slices.ContainsFunc(cases, func(c awsCase) bool { return c.action == def.ID }) {
+			t.Errorf("%s action %s has no request-shape case", typ, def.ID)
+		}
+	}
+	a := newAWSEnv(t, typ)
+	for _, tc := range cases {
+		t.Run(tc.action, func(t *testing.T) {
+			res, r, err := a.invoke(t, tc.action, tc.input, tc)
+			if err != nil {
+				t.Fatalf("Invoke: %v", err)
+			}
+			if r.problem != "" {
+				t.Error(r.problem)
+			}
+			if r.method != tc.method || r.path != tc.path {
+				t.Errorf("request = %s %s, want %s %s", r.method, r.path, tc.method, tc.path)
+			}
+			wantQuery, err := url.ParseQuery(tc.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(wantQuery, r.query); diff != "" {
+				t.Errorf("query (-want +got):\n%s", diff)
+			}
+			if g := r.header.Get("X-Amz-Target"); g != tc.target {
+				t.Errorf("X-Amz-Target = %q, want %q", g, tc.target)
+			}
+			for k, v := range tc.header {
+				if g := r.header.Get(k); g != v {
+					t.Errorf("header %s = %q, want %q", k, g, v)
+				}
+			}
+			switch {
+			case tc.body == "":
+				if len(r.body) != 0 {
+					t.Errorf("request body %q; want none", r.body)
+				}
+			case json.Valid([]byte(tc.body)):
+				if diff := cmp.Diff(decode(t, tc.body), decode(t, string(r.body))); diff != "" {
+					t.Errorf("body (-want +got):\n%s", diff)
+				}
+			case string(r.body) != tc.body:
+				t.Errorf("body = %q, want %q", r.body, tc.body)
+			}
+			if res.UpstreamStatus != cmpOr(tc.status, http.StatusOK) {
+				t.Errorf("UpstreamStatus = %d", res.UpstreamStatus)
+			}
+			if diff := cmp.Diff(decode(t, tc.output), decode(t, string(res.Output))); diff != "" {
+				t.Errorf("Output (-want +got):\n%s", diff)
+			}
+		})
+	}
+	calls := a.sts.Calls()
+	if len(calls) != 1 || calls[0].RoleArn != roleARN || calls[0].ExternalId != a.conn.ARN || calls[0].Caller != serverKeyID {
+		t.Errorf("AssumeRole calls = %+v; want one, by the server, for %s with the connector's ARN as ExternalId", calls, roleARN)
+	}
+}
+
+// checkSigV4 reports what is wrong with the signature of r: it must be made
+// with temporary credentials that the fake STS issued, carry their session
+// token, be scoped to us-east-1 and service, and match the signature the
+// SDK's signer makes of the same request with the same credentials.
+func checkSigV4(r *http.Request, body []byte, service string, sts *upstreamtest.STSServer) string {
+	auth := r.Header.Get("Authorization")
+	rest, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 Credential=")
+	if !ok {
+		return fmt.Sprintf("Authorization %q is not SigV4", auth)
+	}
+	scope, rest, _ := strings.Cut(rest, ", ")
+	parts := strings.Split(scope, "/")
+	if len(parts) != 5 || parts[2] != "us-east-1" || parts[3] != service || parts[4] != "aws4_request" {
+		return fmt.Sprintf("credential scope %q is not <key>/<date>/us-east-1/%s/aws4_request", scope, service)
+	}
+	secretKey, session, ok := sts.IssuedCredentials(parts[0])
+	if !ok {
+		return fmt.Sprintf("access key %s is not one the role's AssumeRole issued", parts[0])
+	}
+	if got := r.Header.Get("X-Amz-Security-Token"); got != session {
+		return "X-Amz-Security-Token is not the role's session token"
+	}
+	signedPart, _, _ := strings.Cut(rest, ", ")
+	signed, _ := strings.CutPrefix(signedPart, "SignedHeaders=")
+	req, err := http.NewRequest(r.Method, "https://"+r.Host+r.RequestURI, nil)
+	if err != nil {
+		return err.Error()
+	}
+	for h := range strings.SplitSeq(signed, ";") {
+		switch h {
+		case "host":
+		case "content-length":
+			req.ContentLength = r.ContentLength
+		default:
+			req.Header[http.CanonicalHeaderKey(h)] = r.Header.Values(h)
+		}
+	}
+	when, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
+	if err != nil {
+		return "X-Amz-Date is missing or malformed"
+	}
+	payload := r.Header.Get("X-Amz-Content-Sha256")
+	if payload == "" {
+		sum := sha256.Sum256(body)
+		payload = hex.EncodeToString(sum[:])
+	}
+	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = service == "s3" })
+	creds := aws.Credentials{AccessKeyID: parts[0], SecretAccessKey: secretKey, SessionToken: session}
+	if err := signer.SignHTTP(context.Background(), creds, req, payload, service, "us-east-1", when); err != nil {
+		return err.Error()
+	}
+	if want := req.Header.Get("Authorization"); want != auth {
+		return fmt.Sprintf("the signature does not verify:\n got  %s\n want %s", auth, want)
+	}
+	return ""
+}
+
+// decodeAWSChunked decodes an aws-chunked body with a trailing checksum
+// (S3 "Uploading objects with trailing checksums"), and reports what is
+// wrong with its framing, length or CRC32 checksum.
+func decodeAWSChunked(b []byte, h http.Header) ([]byte, string) {
+	br := bufio.NewReader(bytes.NewReader(b))
+	var data []byte
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return nil, "aws-chunked: no final chunk"
+		}
+		size, _, _ := strings.Cut(strings.TrimSpace(line), ";")
+		n, err := strconv.ParseInt(size, 16, 32)
+		if err != nil {
+			return nil, "aws-chunked: bad chunk size"
+		}
+		if n == 0 {
+			break
+		}
+		chunk := make([]byte, n+2)
+		if _, err := io.ReadFull(br, chunk); err != nil || !bytes.HasSuffix(chunk, []byte("\r\n")) {
+			return nil, "aws-chunked: bad chunk"
+		}
+		data = append(data, chunk[:n]...)
+	}
+	trailer := http.Header{}
+	for {
+		line, err := br.ReadString('\n')
+		line = strings.TrimSpace(line)
+		if line == "" || err != nil {
+			break
+		}
+		k, v, _ := strings.Cut(line, ":")
+		trailer.Set(k, v)
+	}
+	if h.Get("X-Amz-Decoded-Content-Length") != strconv.Itoa(len(data)) {
+		return data, "X-Amz-Decoded-Content-Length is not the content's length"
+	}
+	if name := h.Get("X-Amz-Trailer"); name != "" {
+		sum := binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(data))
+		if got := trailer.Get(name); name != "x-amz-checksum-crc32" || got != base64.StdEncoding.EncodeToString(sum) {
+			return data, fmt.Sprintf("trailing checksum %s = %q does not match the content", name, got)
+		}
+	}
+	return data, ""
+}
+
+// TestCatalogAmazonS3 checks the S3 actions against the Amazon S3 API
+// Reference (REST, XML answers), addressed path-style at a custom endpoint.
+func TestCatalogAmazonS3(t *testing.T) {
+	t.Parallel()
+	const owner = `<Owner><DisplayName>Account+Name</DisplayName><ID>AIDACKCEVSQ6C2EXAMPLE</ID></Owner>`
+	testAWS(t, actiongate.TypeAmazonS3, []awsCase{
+		{action: "ListBuckets", input: `{"MaxBuckets":2,"Prefix":"amzn","ContinuationToken":"eyJNYXJrZXIiOm51bGx9"}`,
+			method: "GET", path: "/", query: "x-id=ListBuckets&max-buckets=2&prefix=amzn&continuation-token=eyJNYXJrZXIiOm51bGx9",
+			answerHeader: map[string]string{"Content-Type": "application/xml"},
+			answer: `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Buckets><Bucket><CreationDate>2019-12-11T23:32:47+00:00</CreationDate>` +
+				`<Name>amzn-s3-demo-bucket</Name><BucketRegion>us-east-1</BucketRegion></Bucket></Buckets>` + owner +
+				`<ContinuationToken>eyJNYXJrZXIiOiJhbXpuLXMzIn0=</ContinuationToken><Prefix>amzn</Prefix></ListAllMyBucketsResult>`,
+			output: `{"Buckets":[{"BucketRegion":"us-east-1","CreationDate":"2019-12-11T23:32:47Z","Name":"amzn-s3-demo-bucket"}],` +
+				`"ContinuationToken":"eyJNYXJrZXIiOiJhbXpuLXMzIn0=","Owner":{"DisplayName":"Account+Name","ID":"AIDACKCEVSQ6C2EXAMPLE"},"Prefix":"amzn"}`},
+		{action: "CreateBucket", input: `{"Bucket":"amzn-s3-demo-bucket","CreateBucketConfiguration":{"LocationConstraint":"eu-west-1"},"ObjectOwnership":"BucketOwnerEnforced"}`,
+			method: "PUT", path: "/amzn-s3-demo-bucket", header: map[string]string{"X-Amz-Object-Ownership": "BucketOwnerEnforced"},
+			body:         `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>`,
+			answerHeader: map[string]string{"Location": "http://amzn-s3-demo-bucket.s3.amazonaws.com/"},
+			output:       `{"Location":"http://amzn-s3-demo-bucket.s3.amazonaws.com/"}`},
+		{action: "DeleteBucket", input: `{"Bucket":"amzn-s3-demo-bucket","ExpectedBucketOwner":"111122223333"}`,
+			method: "DELETE", path: "/amzn-s3-demo-bucket", header: map[string]string{"X-Amz-Expected-Bucket-Owner": "111122223333"},
+			status: http.StatusNoContent, output: `{}`},
+		{action: "ListObjectsV2", input: `{"Bucket":"amzn-s3-demo-bucket","Prefix":"reports/","Delimiter":"/","MaxKeys":2,"ContinuationToken":"1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM="}`,
+			method: "GET", path: "/amzn-s3-demo-bucket",
+			query:        "list-type=2&prefix=reports%2F&delimiter=%2F&max-keys=2&continuation-token=1ueGcxLPRx1Tr%2FXYExHnhbYLgveDs2J%2Fwm36Hy4vbOwM%3D",
+			answerHeader: map[string]string{"Content-Type": "application/xml"},
+			answer: `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>amzn-s3-demo-bucket</Name>` +
+				`<Prefix>reports/</Prefix><NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwN=</NextContinuationToken><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys>` +
+				`<Delimiter>/</Delimiter><IsTruncated>true</IsTruncated><Contents><Key>reports/q1.csv</Key><LastModified>2024-04-01T12:00:00.000Z</LastModified>` +
+				`<ETag>"599bab3ed2c697f1d26842727561fd94"</ETag><Size>857</Size><StorageClass>STANDARD</StorageClass></Contents>` +
+				`<CommonPrefixes><Prefix>reports/2023/</Prefix></CommonPrefixes></ListBucketResult>`,
+			output: `{"CommonPrefixes":[{"Prefix":"reports/2023/"}],"Contents":[{"ETag":"\"599bab3ed2c697f1d26842727561fd94\"","Key":"reports/q1.csv",` +
+				`"LastModified":"2024-04-01T12:00:00Z","Size":857,"StorageClass":"STANDARD"}],"Delimiter":"/","IsTruncated":true,"KeyCount":2,"MaxKeys":2,` +
+				`"Name":"amzn-s3-demo-bucket","NextContinuationToken":"1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwN=","Prefix":"reports/"}`},
+		{action: "GetObject", input: `{"Bucket":"amzn-s3-demo-bucket","Key":"reports/q1.csv","Range":"bytes=0-15"}`,
+			method: "GET", path: "/amzn-s3-demo-bucket/reports/q1.csv", query: "x-id=GetObject", header: map[string]string{"Range": "bytes=0-15"},
+			status: http.StatusPartialContent,
+			answerHeader: map[string]string{"Content-Type": "text/csv", "Content-Range": "bytes 0-15/857", "ETag": `"599bab3ed2c697f1d26842727561fd94"`,
+				"Last-Modified": "Mon, 01 Apr 2024 12:00:00 GMT", "Accept-Ranges": "bytes", "x-amz-meta-owner": "finance"},
+			answer: "id,total\n1,9.99\n",
+			output: `{"AcceptRanges":"bytes","Body":"id,total\n1,9.99\n","ContentLength":16,"ContentRange":"bytes 0-15/857","ContentType":"text/csv",` +
+				`"ETag":"\"599bab3ed2c697f1d26842727561fd94\"","LastModified":"2024-04-01T12:00:00Z","Metadata":{"owner":"finance"}}`},
+		{action: "GetObject", input: `{"Bucket":"amzn-s3-demo-bucket","Key":"logo.png"}`,
+			method: "GET", path: "/amzn-s3-demo-bucket/logo.png", query: "x-id=GetObject",
+			answerHeader: map[string]string{"Content-Type": "image/png"},
+			answer:       "\x89PNG\r\n\x1a\n",
+			output:       `{"Body":"iVBORw0KGgo=","ContentLength":8,"ContentType":"image/png","Encoding":"base64"}`},
+		{action: "PutObject", input: `{"Bucket":"amzn-s3-demo-bucket","Key":"reports/q2.csv","Body":"id,total\n2,19.99\n","ContentType":"text/csv","Metadata":{"owner":"finance"}}`,
+			method: "PUT", path: "/amzn-s3-demo-bucket/reports/q2.csv", query: "x-id=PutObject",
+			header: map[string]string{"Content-Type": "text/csv", "X-Amz-Meta-Owner": "finance"},
+			body:   "id,total\n2,19.99\n",
+			answerHeader: map[string]string{"ETag": `"6805f2cfc46c0f04559748bb039d69ae"`, "x-amz-server-side-encryption": "AES256",
+				"x-amz-checksum-crc32": "AAAAAA==", "x-amz-checksum-type": "FULL_OBJECT"},
+			output: `{"ChecksumCRC32":"AAAAAA==","ChecksumType":"FULL_OBJECT","ETag":"\"6805f2cfc46c0f04559748bb039d69ae\"","ServerSideEncryption":"AES256"}`},
+		{action: "PutObject", input: `{"Bucket":"amzn-s3-demo-bucket","Key":"logo.png","Body":"iVBORw0KGgo=","Encoding":"base64","ContentType":"image/png"}`,
+			method: "PUT", path: "/amzn-s3-demo-bucket/logo.png", query: "x-id=PutObject", header: map[string]string{"Content-Type": "image/png"},
+			body:         "\x89PNG\r\n\x1a\n",
+			answerHeader: map[string]string{"ETag": `"5d41402abc4b2a76b9719d911017c592"`},
+			output:       `{"ETag":"\"5d41402abc4b2a76b9719d911017c592\""}`},
+		{action: "DeleteObject", input: `{"Bucket":"amzn-s3-demo-bucket","Key":"reports/q1.csv","VersionId":"UIORUnfndfiufdisojhr398493jfdkjFJjkndnqUifhnw89493jJFJ"}`,
+			method: "DELETE", path: "/amzn-s3-demo-bucket/reports/q1.csv", query: "x-id=DeleteObject&versionId=UIORUnfndfiufdisojhr398493jfdkjFJjkndnqUifhnw89493jJFJ",
+			status:       http.StatusNoContent,
+			answerHeader: map[string]string{"x-amz-version-id": "UIORUnfndfiufdisojhr398493jfdkjFJjkndnqUifhnw89493jJFJ", "x-amz-delete-marker": "true"},
+			output:       `{"DeleteMarker":true,"VersionId":"UIORUnfndfiufdisojhr398493jfdkjFJjkndnqUifhnw89493jJFJ"}`},
+		{action: "HeadObject", input: `{"Bucket":"amzn-s3-demo-bucket","Key":"reports/q1.csv"}`,
+			method: "HEAD", path: "/amzn-s3-demo-bucket/reports/q1.csv",
+			answerHeader: map[string]string{"Content-Type": "text/csv", "Content-Length": "857", "ETag": `"599bab3ed2c697f1d26842727561fd94"`,
+				"Last-Modified": "Mon, 01 Apr 2024 12:00:00 GMT", "x-amz-meta-owner": "finance", "x-amz-storage-class": "STANDARD_IA"},
+			output: `{"ContentLength":857,"ContentType":"text/csv","ETag":"\"599bab3ed2c697f1d26842727561fd94\"","LastModified":"2024-04-01T12:00:00Z",` +
+				`"Metadata":{"owner":"finance"},"StorageClass":"STANDARD_IA"}`},
+	})
+}
+
+// TestAWSErrorAnswer checks that an error answer of an AWS service is a
+// KindUpstream error with the service's status, code and message, through
+// the SDK (S3's XML errors) and without it (awsJson1_1 errors).
+func TestAWSErrorAnswer(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		typ           actiongate.ConnectorType
+		action, input string
+		answer        awsCase
+		status        int
+		message       string
+	}{
+		{actiongate.TypeAmazonS3, "ListObjectsV2", `{"Bucket":"amzn-s3-demo-missing"}`, awsCase{status: http.StatusNotFound,
+			answerHeader: map[string]string{"Content-Type": "application/xml"},
+			answer: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message>` +
+				`<BucketName>amzn-s3-demo-missing</BucketName><RequestId>4442587FB7D0A2F9</RequestId></Error>`},
+			http.StatusNotFound, "NoSuchBucket: The specified bucket does not exist"},
+		{actiongate.TypeAmazonComprehend, "DetectDominantLanguage", `{"Text":"Bonjour"}`, awsCase{status: http.StatusBadRequest,
+			answerHeader: map[string]string{"Content-Type": "application/x-amz-json-1.1"},
+			answer:       `{"__type":"TextSizeLimitExceededException","Message":"Input text size exceeds limit."}`},
+			http.StatusBadRequest, "TextSizeLimitExceededException: Input text size exceeds limit."},
+		{actiongate.TypeAmazonTextract, "DetectDocumentText", `{"Document":{"S3Object":{"Bucket":"docs","Name":"scan.png"}}}`, awsCase{status: http.StatusBadRequest,
+			answerHeader: map[string]string{"Content-Type": "application/x-amz-json-1.1"},
+			answer:       `{"__type":"com.amazonaws.textract#InvalidS3ObjectException","Message":"Unable to get object metadata from S3. Check object key, region and/or access permissions."}`},
+			http.StatusBadRequest, "InvalidS3ObjectException: Unable to get object metadata from S3."},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.typ), func(t *testing.T) {
+			t.Parallel()
+			a := newAWSEnv(t, tt.typ)
+			_, r, err := a.invoke(t, tt.action, tt.input, tt.answer)
+			if r.problem != "" {
+				t.Error(r.problem)
+			}
+			var e *actiongate.Error
+			if !errors.As(err, &e) || e.Kind != actiongate.KindUpstream || e.Upstream == nil || e.Upstream.UpstreamStatus != tt.status ||
+				!strings.Contains(e.Message, tt.message) {
+				t.Fatalf("err = %#v; want KindUpstream, status %d, message with %q", err, tt.status, tt.message)
+			}
+			if strings.Contains(e.Message, serverSecret) || strings.Contains(string(e.Upstream.Output), "Secret") {
+				t.Errorf("the error tells a secret: %s %s", e.Message, e.Upstream.Output)
+			}
+		})
+	}
+}
+
+// TestAWSRoleRefused checks that a role the server may not assume fails the
+// action with the STS answer, before any call to the service.
+func TestAWSRoleRefused(t *testing.T) {
+	t.Parallel()
+	a := newAWSEnv(t, actiongate.TypeAmazonComprehend)
+	a.conn.Auth.IAM.RoleARN = "arn:aws:iam::111122223333:role/NotTrusted"
+	_, r, err := a.invoke(t, "DetectDominantLanguage", `{"Text":"Bonjour"}`, awsCase{})
+	if actiongate.KindOf(err) != actiongate.KindUpstream || !strings.Contains(err.Error(), "AccessDenied") || r.method != "" {
+		t.Errorf("err = %v, request %s; want the STS AccessDenied and no request", err, r.method)
+	}
+}
+
+// TestCatalogAmazonBedrockRuntime checks the Bedrock Runtime actions against
+// the Amazon Bedrock API Reference (restJson1, camelCase members on the
+// wire).
+func TestCatalogAmazonBedrockRuntime(t *testing.T) {
+	t.Parallel()
+	const model = "anthropic.claude-3-haiku-20240307-v1:0"
+	testAWS(t, actiongate.TypeAmazonBedrockRuntime, []awsCase{
+		{action: "InvokeModel", input: `{"ModelId":"` + model + `","Body":{"anthropic_version":"bedrock-2023-05-31","max_tokens":256,"messages":[{"role":"user","content":"Hello"}]}}`,
+			method: "POST", path: "/model/" + model + "/invoke",
+			header:       map[string]string{"Content-Type": "application/json", "Accept": "application/json"},
+			body:         `{"anthropic_version":"bedrock-2023-05-31","max_tokens":256,"messages":[{"role":"user","content":"Hello"}]}`,
+			answerHeader: map[string]string{"Content-Type": "application/json", "X-Amzn-Bedrock-Input-Token-Count": "10"},
+			answer:       `{"id":"msg_01","type":"message","role":"assistant","content":[{"type":"text","text":"Hi there."}],"stop_reason":"end_turn","usage":{"input_tokens":10,"output_tokens":4}}`,
+			output: `{"Body":{"id":"msg_01","type":"message","role":"assistant","content":[{"type":"text","text":"Hi there."}],"stop_reason":"end_turn","usage":{"input_tokens":10,"output_tokens":4}},` +
+				`"ContentType":"application/json"}`},
+		{action: "Converse", input: `{"ModelId":"` + model + `","Messages":[{"Role":"user","Content":[{"Text":"What is in this image?"},{"Image":{"Format":"png","Source":{"Bytes":"iVBORw0KGgo="}}}]}],` +
+			`"System":[{"Text":"Answer briefly."}],"InferenceConfig":{"MaxTokens":512,"Temperature":0.5,"StopSequences":["END"]}}`,
+			method: "POST", path: "/model/" + model + "/converse", header: map[string]string{"Content-Type": "application/json"},
+			body: `{"messages":[{"role":"user","content":[{"text":"What is in this image?"},{"image":{"format":"png","source":{"bytes":"iVBORw0KGgo="}}}]}],` +
+				`"system":[{"text":"Answer briefly."}],"inferenceConfig":{"maxTokens":512,"temperature":0.5,"stopSequences":["END"]}}`,
+			answerHeader: map[string]string{"Content-Type": "application/json"},
+			answer: `{"output":{"message":{"role":"assistant","content":[{"text":"A tiny PNG header."}]}},"stopReason":"end_turn",` +
+				`"usage":{"inputTokens":30,"outputTokens":6,"totalTokens":36},"metrics":{"latencyMs":412}}`,
+			output: `{"Metrics":{"LatencyMs":412},"Output":{"Message":{"Content":[{"Text":"A tiny PNG header."}],"Role":"assistant"}},"StopReason":"end_turn",` +
+				`"Usage":{"InputTokens":30,"OutputTokens":6,"TotalTokens":36}}`},
+	})
+}
+
+// TestCatalogAmazonBedrockAgentRuntime checks the knowledge base actions
+// against the Agents for Amazon Bedrock Runtime API Reference.
+func TestCatalogAmazonBedrockAgentRuntime(t *testing.T) {
+	t.Parallel()
+	const result = `{"content":{"text":"Refunds are issued within 14 days.","type":"TEXT"},"location":{"type":"S3","s3Location":{"uri":"s3://amzn-s3-demo-bucket/policy.pdf"}},` +
+		`"metadata":{"x-amz-bedrock-kb-source-uri":"s3://amzn-s3-demo-bucket/policy.pdf","x-amz-bedrock-kb-document-page-number":3},"score":0.82}`
+	const shaped = `{"Content":{"Text":"Refunds are issued within 14 days.","Type":"TEXT"},"Location":{"S3Location":{"Uri":"s3://amzn-s3-demo-bucket/policy.pdf"},"Type":"S3"},` +
+		`"Metadata":{"x-amz-bedrock-kb-source-uri":"s3://amzn-s3-demo-bucket/policy.pdf","x-amz-bedrock-kb-document-page-number":3},"Score":0.82}`
+	testAWS(t, actiongate.TypeAmazonBedrockAgentRuntime, []awsCase{
+		{action: "Retrieve", input: `{"KnowledgeBaseId":"KB12345678","RetrievalQuery":{"Text":"refund policy"},` +
+			`"RetrievalConfiguration":{"VectorSearchConfiguration":{"NumberOfResults":3,"OverrideSearchType":"HYBRID"}},"NextToken":"page-2"}`,
+			method: "POST", path: "/knowledgebases/KB12345678/retrieve", header: map[string]string{"Content-Type": "application/json"},
+			body:         `{"retrievalQuery":{"text":"refund policy"},"retrievalConfiguration":{"vectorSearchConfiguration":{"numberOfResults":3,"overrideSearchType":"HYBRID"}},"nextToken":"page-2"}`,
+			answerHeader: map[string]string{"Content-Type": "application/json"},
+			answer:       `{"retrievalResults":[` + result + `],"nextToken":"page-3"}`,
+			output:       `{"RetrievalResults":[` + shaped + `],"NextToken":"page-3"}`},
+		{action: "RetrieveAndGenerate", input: `{"Input":{"Text":"How fast are refunds?"},"RetrieveAndGenerateConfiguration":{"Type":"KNOWLEDGE_BASE",` +
+			`"KnowledgeBaseConfiguration":{"KnowledgeBaseId":"KB12345678","ModelArn":"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"}},` +
+			`"SessionId":"3f9c2a1e-7b4d-4c8e-9a6f-1d2e3f4a5b6c"}`,
+			method: "POST", path: "/retrieveAndGenerate", header: map[string]string{"Content-Type": "application/json"},
+			body: `{"input":{"text":"How fast are refunds?"},"retrieveAndGenerateConfiguration":{"type":"KNOWLEDGE_BASE","knowledgeBaseConfiguration":` +
+				`{"knowledgeBaseId":"KB12345678","modelArn":"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"}},` +
+				`"sessionId":"3f9c2a1e-7b4d-4c8e-9a6f-1d2e3f4a5b6c"}`,
+			answerHeader: map[string]string{"Content-Type": "application/json"},
+			answer: `{"output":{"text":"Refunds are issued within 14 days."},"citations":[{"generatedResponsePart":{"textResponsePart":{"text":"Refunds are issued within 14 days.",` +
+				`"span":{"start":0,"end":33}}},"retrievedReferences":[` + result + `]}],"sessionId":"3f9c2a1e-7b4d-4c8e-9a6f-1d2e3f4a5b6c"}`,
+			output: `{"Citations":[{"GeneratedResponsePart":{"TextResponsePart":{"Span":{"End":33,"Start":0},"Text":"Refunds are issued within 14 days."}},` +
+				`"RetrievedReferences":[{"Content":{"Text":"Refunds are issued within 14 days.","Type":"TEXT"},"Location":{"S3Location":{"Uri":"s3://amzn-s3-demo-bucket/policy.pdf"},"Type":"S3"},` +
+				`"Metadata":{"x-amz-bedrock-kb-source-uri":"s3://amzn-s3-demo-bucket/policy.pdf","x-amz-bedrock-kb-document-page-number":3}}]}],` +
+				`"Output":{"Text":"Refunds are issued within 14 days."},"SessionId":"3f9c2a1e-7b4d-4c8e-9a6f-1d2e3f4a5b6c"}`},
+	})
+}
+
+// jsonCase is a case of an awsJson1_1 operation: POST / with X-Amz-Target,
+// input and answer bodies as the API reference shows them.
+func jsonCase(action, target, input, body, answer, output string) awsCase {
+	return awsCase{action: action, input: input, method: "POST", path: "/", target: target,
+		header: map[string]string{"Content-Type": "application/x-amz-json-1.1"}, body: body,
+		answerHeader: map[string]string{"Content-Type": "application/x-amz-json-1.1"}, answer: answer, output: output}
+}
+
+// TestCatalogAmazonComprehend checks the Comprehend actions against the
+// Amazon Comprehend API Reference (awsJson1_1, target Comprehend_20171127).
+func TestCatalogAmazonComprehend(t *testing.T) {
+	t.Parallel()
+	const text = `{"Text":"Jane Doe from Seattle loved the new AnyCompany phone.","LanguageCode":"en"}`
+	same := func(action, input, answer string) awsCase {
+		return jsonCase(action, "Comprehend_20171127."+action, input, input, answer, answer)
+	}
+	testAWS(t, actiongate.TypeAmazonComprehend, []awsCase{
+		same("DetectSentiment", text,
+			`{"Sentiment":"POSITIVE","SentimentScore":{"Mixed":0.0011,"Negative":0.0006,"Neutral":0.0105,"Positive":0.9878}}`),
+		same("DetectEntities", text,
+			`{"Entities":[{"BeginOffset":0,"EndOffset":8,"Score":0.9994,"Text":"Jane Doe","Type":"PERSON"},{"BeginOffset":14,"EndOffset":21,"Score":0.9982,"Text":"Seattle","Type":"LOCATION"}]}`),
+		same("DetectKeyPhrases", text,
+			`{"KeyPhrases":[{"BeginOffset":32,"EndOffset":53,"Score":0.9991,"Text":"the new AnyCompany phone"}]}`),
+		same("DetectDominantLanguage", `{"Text":"Bonjour tout le monde"}`,
+			`{"Languages":[{"LanguageCode":"fr","Score":0.9974}]}`),
+		same("DetectPiiEntities", `{"Text":"Call Jane at 555-0100.","LanguageCode":"en"}`,
+			`{"Entities":[{"BeginOffset":5,"EndOffset":9,"Score":0.9998,"Type":"NAME"},{"BeginOffset":13,"EndOffset":21,"Score":0.9999,"Type":"PHONE"}]}`),
+	})
+}
+
+// TestCatalogAmazonTextract checks the Textract actions against the Amazon
+// Textract API Reference (awsJson1_1, target Textract).
+func TestCatalogAmazonTextract(t *testing.T) {
+	t.Parallel()
+	const blocks = `"Blocks":[{"BlockType":"PAGE","Id":"b1","Geometry":{"BoundingBox":{"Height":1,"Left":0,"Top":0,"Width":1}},"Relationships":[{"Type":"CHILD","Ids":["b2"]}]},` +
+		`{"BlockType":"LINE","Id":"b2","Text":"Invoice total: $42.00","Confidence":99.4,"Page":1}]`
+	testAWS(t, actiongate.TypeAmazonTextract, []awsCase{
+		jsonCase("DetectDocumentText", "Textract.DetectDocumentText",
+			`{"Document":{"Bytes":"iVBORw0KGgo="}}`, `{"Document":{"Bytes":"iVBORw0KGgo="}}`,
+			`{"DocumentMetadata":{"Pages":1},`+blocks+`,"DetectDocumentTextModelVersion":"1.0"}`,
+			`{"DocumentMetadata":{"Pages":1},`+blocks+`,"DetectDocumentTextModelVersion":"1.0"}`),
+		jsonCase("AnalyzeDocument", "Textract.AnalyzeDocument",
+			`{"Document":{"S3Object":{"Bucket":"amzn-s3-demo-bucket","Name":"invoice.png"}},"FeatureTypes":["TABLES","QUERIES"],"QueriesConfig":{"Queries":[{"Text":"What is the invoice total?","Alias":"TOTAL"}]}}`,
+			`{"Document":{"S3Object":{"Bucket":"amzn-s3-demo-bucket","Name":"invoice.png"}},"FeatureTypes":["TABLES","QUERIES"],"QueriesConfig":{"Queries":[{"Text":"What is the invoice total?","Alias":"TOTAL"}]}}`,
+			`{"DocumentMetadata":{"Pages":1},`+blocks+`,"AnalyzeDocumentModelVersion":"1.0"}`,
+			`{"DocumentMetadata":{"Pages":1},`+blocks+`,"AnalyzeDocumentModelVersion":"1.0"}`),
+	})
+}
+
+// TestCatalogAmazonComprehendMedical checks the Comprehend Medical actions
+// against its API Reference (awsJson1_1, target ComprehendMedical_20181030).
+func TestCatalogAmazonComprehendMedical(t *testing.T) {
+	t.Parallel()
+	const text = `{"Text":"Pt is 40yo male, prescribed 10 mg lisinopril daily."}`
+	const entities = `{"Entities":[{"Id":0,"BeginOffset":28,"EndOffset":38,"Score":0.997,"Text":"lisinopril","Category":"MEDICATION","Type":"GENERIC_NAME",` +
+		`"Traits":[],"Attributes":[{"Type":"DOSAGE","Score":0.99,"RelationshipScore":0.99,"Id":1,"BeginOffset":22,"EndOffset":27,"Text":"10 mg","Category":"MEDICATION","Traits":[]}]}],` +
+		`"UnmappedAttributes":[],"ModelVersion":"2.4.0"}`
+	const phi = `{"Entities":[{"Id":0,"BeginOffset":6,"EndOffset":10,"Score":0.998,"Text":"40yo","Category":"PROTECTED_HEALTH_INFORMATION","Type":"AGE","Traits":[]}],"ModelVersion":"0.1.0"}`
+	testAWS(t, actiongate.TypeAmazonComprehendMedical, []awsCase{
+		jsonCase("DetectEntitiesV2", "ComprehendMedical_20181030.DetectEntitiesV2", text, text, entities, entities),
+		jsonCase("DetectPHI", "ComprehendMedical_20181030.DetectPHI", text, text, phi, phi),
+	})
+}
+
+// TestCatalogAmazonBedrockDataAutomationRuntime checks the Bedrock Data
+// Automation Runtime actions against its API Reference (awsJson1_1, target
+// AmazonBedrockKeystoneRuntimeService, camelCase members on the wire).
+func TestCatalogAmazonBedrockDataAutomationRuntime(t *testing.T) {
+	t.Parallel()
+	const invocation = "arn:aws:bedrock:us-east-1:111122223333:data-automation-invocation/1a2b3c4d-5e6f"
+	testAWS(t, actiongate.TypeAmazonBedrockDataAutomationRuntime, []awsCase{
+		jsonCase("InvokeDataAutomationAsync", "AmazonBedrockKeystoneRuntimeService.InvokeDataAutomationAsync",
+			`{"InputConfiguration":{"S3Uri":"s3://amzn-s3-demo-bucket/in/claim.pdf"},"OutputConfiguration":{"S3Uri":"s3://amzn-s3-demo-bucket/out/"},`+
+				`"DataAutomationConfiguration":{"DataAutomationProjectArn":"arn:aws:bedrock:us-east-1:111122223333:data-automation-project/claims","Stage":"LIVE"},`+
+				`"DataAutomationProfileArn":"arn:aws:bedrock:us-east-1:111122223333:data-automation-profile/us.data-automation-v1",`+
+				`"NotificationConfiguration":{"EventBridgeConfiguration":{"EventBridgeEnabled":true}},"ClientToken":"claim-0001"}`,
+			`{"inputConfiguration":{"s3Uri":"s3://amzn-s3-demo-bucket/in/claim.pdf"},"outputConfiguration":{"s3Uri":"s3://amzn-s3-demo-bucket/out/"},`+
+				`"dataAutomationConfiguration":{"dataAutomationProjectArn":"arn:aws:bedrock:us-east-1:111122223333:data-automation-project/claims","stage":"LIVE"},`+
+				`"dataAutomationProfileArn":"arn:aws:bedrock:us-east-1:111122223333:data-automation-profile/us.data-automation-v1",`+
+				`"notificationConfiguration":{"eventBridgeConfiguration":{"eventBridgeEnabled":true}},"clientToken":"claim-0001"}`,
+			`{"invocationArn":"`+invocation+`"}`, `{"InvocationArn":"`+invocation+`"}`),
+		jsonCase("GetDataAutomationStatus", "AmazonBedrockKeystoneRuntimeService.GetDataAutomationStatus",
+			`{"InvocationArn":"`+invocation+`"}`, `{"invocationArn":"`+invocation+`"}`,
+			`{"status":"Success","outputConfiguration":{"s3Uri":"s3://amzn-s3-demo-bucket/out/job_metadata.json"}}`,
+			`{"Status":"Success","OutputConfiguration":{"S3Uri":"s3://amzn-s3-demo-bucket/out/job_metadata.json"}}`),
+	})
+}
