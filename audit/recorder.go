@@ -31,10 +31,14 @@ type Appender interface {
 	AuditAppend(ctx context.Context, events ...actiongate.AuditEvent) error
 }
 
-// Defaults of Config.
+// Defaults of Config. A batch costs its database a commit that rewrites the
+// index pages it touched, which are about as many for 256 events as for
+// 2048 (every connector's and caller's place in its index): on SQLite 2048
+// events per batch take about a quarter less CPU per event than 256
+// (BenchmarkAppend). The buffer holds a batch being written and the next.
 const (
-	DefaultBufferSize     = 8192
-	DefaultBatchSize      = 256
+	DefaultBufferSize     = 16384
+	DefaultBatchSize      = 2048
 	DefaultFlushInterval  = 200 * time.Millisecond
 	DefaultWriteTimeout   = 10 * time.Second
 	DefaultReportInterval = time.Minute
@@ -230,6 +234,17 @@ func (r *Recorder) report(last *Stats) {
 	*last = s
 }
 
+// printableASCII reports whether s holds only ASCII characters that are not
+// control characters.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // clean returns e with every text field valid UTF-8, without control
 // characters, at most MaxFieldBytes long, and its time truncated to the
 // microsecond in UTC.
@@ -244,6 +259,9 @@ func clean(e actiongate.AuditEvent) actiongate.AuditEvent {
 }
 
 func cleanText(s string) string {
+	if len(s) <= MaxFieldBytes && printableASCII(s) {
+		return s // the common case, checked without decoding runes
+	}
 	if utf8.ValidString(s) && len(s) <= MaxFieldBytes && strings.IndexFunc(s, unicode.IsControl) < 0 {
 		return s
 	}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/actiongate/actiongate"
 )
 
@@ -15,22 +13,46 @@ import (
 // large first expiry does not run as one long transaction.
 const auditDeleteBatch = 5000
 
-// AuditAppend stores events with one COPY, all or none, each with a new
-// identity value as its ID. Durations are kept to the microsecond, truncated.
+// auditInsert appends the events whose fields are given as arrays, one row
+// per array element: one statement whatever the number of events, prepared
+// once per connection. The rows are inserted in array order, so that their
+// identity values follow the order of the events.
+const auditInsert = `INSERT INTO audit_event (time, request_id, account_id, identity_arn, access_key_id, user_arn,
+	operation, resource_arn, outcome, error_code, source_ip, action_id, upstream_status, duration_us)
+	SELECT time, request_id, account_id, identity_arn, access_key_id, user_arn,
+		operation, resource_arn, outcome, error_code, source_ip, action_id, upstream_status, duration_us
+	FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+		$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::integer[], $14::bigint[])
+		WITH ORDINALITY AS e(time, request_id, account_id, identity_arn, access_key_id, user_arn,
+			operation, resource_arn, outcome, error_code, source_ip, action_id, upstream_status, duration_us, n)
+	ORDER BY n`
+
+// AuditAppend stores events with one multi-row INSERT, all or none, each with
+// a new identity value as its ID, increasing in the order given. Durations
+// are kept to the microsecond, truncated.
 func (db *DB) AuditAppend(ctx context.Context, events ...actiongate.AuditEvent) error {
 	if len(events) == 0 {
 		return nil
 	}
-	_, err := db.pool.CopyFrom(ctx, pgx.Identifier{"audit_event"},
-		[]string{"time", "request_id", "account_id", "identity_arn", "access_key_id", "user_arn",
-			"operation", "resource_arn", "outcome", "error_code", "source_ip",
-			"action_id", "upstream_status", "duration_us"},
-		pgx.CopyFromSlice(len(events), func(i int) ([]any, error) {
-			e := events[i]
-			return []any{e.Time, e.RequestID, e.AccountID, e.IdentityARN, e.AccessKeyID, e.UserARN,
-				e.Operation, e.ResourceARN, string(e.Outcome), e.ErrorCode, e.SourceIP,
-				e.ActionID, int32(e.UpstreamStatus), e.Duration.Microseconds()}, nil
-		}))
+	var (
+		times     = make([]time.Time, len(events))
+		text      [11][]string // the text columns, in the statement's order
+		statuses  = make([]int32, len(events))
+		durations = make([]int64, len(events))
+	)
+	for c := range text {
+		text[c] = make([]string, len(events))
+	}
+	for i, e := range events {
+		times[i] = e.Time
+		for c, v := range [...]string{e.RequestID, e.AccountID, e.IdentityARN, e.AccessKeyID, e.UserARN,
+			e.Operation, e.ResourceARN, string(e.Outcome), e.ErrorCode, e.SourceIP, e.ActionID} {
+			text[c][i] = v
+		}
+		statuses[i], durations[i] = int32(e.UpstreamStatus), e.Duration.Microseconds()
+	}
+	_, err := db.pool.Exec(ctx, auditInsert, times, text[0], text[1], text[2], text[3], text[4], text[5],
+		text[6], text[7], text[8], text[9], text[10], statuses, durations)
 	return wrap(err, "append audit events", errMap{})
 }
 

@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/actiongate/actiongate"
@@ -13,25 +15,50 @@ import (
 // a large first expiry does not hold the writer lock for long.
 const auditDeleteBatch = 5000
 
-// AuditAppend stores events in one transaction, each with a new rowid as its
-// ID. Durations are kept to the microsecond, truncated.
+// auditInsertRows bounds the rows of one INSERT: 14 parameters each, well
+// within SQLite's limit of 32766 parameters per statement.
+const auditInsertRows = 256
+
+// auditInserts holds the INSERT statement of each number of rows up to
+// auditInsertRows, built on first use.
+var auditInserts [auditInsertRows + 1]atomic.Pointer[string]
+
+// auditInsert returns the INSERT of n rows of audit events.
+func auditInsert(n int) string {
+	if q := auditInserts[n].Load(); q != nil {
+		return *q
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO audit_event (time, request_id, account_id, identity_arn, access_key_id, user_arn,
+		operation, resource_arn, outcome, error_code, source_ip, action_id, upstream_status, duration_us) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+	}
+	q := b.String()
+	auditInserts[n].Store(&q)
+	return q
+}
+
+// AuditAppend stores events in one transaction, auditInsertRows rows per
+// INSERT, each with a new rowid as its ID, assigned in the order given.
+// Durations are kept to the microsecond, truncated.
 func (db *DB) AuditAppend(ctx context.Context, events ...actiongate.AuditEvent) error {
 	if len(events) == 0 {
 		return nil
 	}
+	args := make([]any, 0, 14*min(len(events), auditInsertRows))
 	return db.write(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit_event (time, request_id, account_id, identity_arn,
-			access_key_id, user_arn, operation, resource_arn, outcome, error_code, source_ip,
-			action_id, upstream_status, duration_us)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return wrap(err, "append audit events", nil)
-		}
-		defer stmt.Close()
-		for _, e := range events {
-			if _, err := stmt.ExecContext(ctx, micros(e.Time), e.RequestID, e.AccountID, e.IdentityARN,
-				e.AccessKeyID, e.UserARN, e.Operation, e.ResourceARN, string(e.Outcome), e.ErrorCode, e.SourceIP,
-				e.ActionID, e.UpstreamStatus, e.Duration.Microseconds()); err != nil {
+		for chunk := range slices.Chunk(events, auditInsertRows) {
+			args = args[:0]
+			for _, e := range chunk {
+				args = append(args, micros(e.Time), e.RequestID, e.AccountID, e.IdentityARN,
+					e.AccessKeyID, e.UserARN, e.Operation, e.ResourceARN, string(e.Outcome), e.ErrorCode, e.SourceIP,
+					e.ActionID, e.UpstreamStatus, e.Duration.Microseconds())
+			}
+			if _, err := tx.ExecContext(ctx, auditInsert(len(chunk)), args...); err != nil {
 				return wrap(err, "append audit events", nil)
 			}
 		}
