@@ -80,6 +80,9 @@ type Config struct {
 	// Client sends the requests. Default: keep-alive connections, at least
 	// Concurrency idle per host, DefaultRequestTimeout per request.
 	Client *http.Client
+	// Upstream is the service the Invoke scenario's connector calls
+	// (StartUpstream); required for Invoke and Direct, unused otherwise.
+	Upstream *Upstream
 }
 
 var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
@@ -136,6 +139,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if _, err := ParseScenario(string(cfg.Scenario)); err != nil {
 		return nil, err
 	}
+	if cfg.Scenario == Invoke && cfg.Upstream == nil {
+		return nil, errors.New("loadgen: the Invoke scenario needs an Upstream")
+	}
 	return run(ctx, cfg)
 }
 
@@ -143,12 +149,16 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 	c := cfg.client()
 	p := &plan{scenario: cfg.Scenario, req: requests{account: cfg.AccountID, region: cfg.Region}, tag: runTag()}
 	par := min(cfg.Concurrency, maxSetupParallelism)
+	var conns int64
+	if cfg.Upstream != nil {
+		conns = cfg.Upstream.Connections()
+	}
 	cleanup := func() error {
 		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownTimeout)
 		defer cancel()
 		return p.teardown(tctx, c, par)
 	}
-	if err := p.setup(ctx, c, cfg.Connectors, par); err != nil {
+	if err := p.setup(ctx, c, cfg.Connectors, par, cfg.Upstream); err != nil {
 		return nil, errors.Join(err, cleanup())
 	}
 
@@ -159,6 +169,9 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		return r.code
 	})
+	if cfg.Scenario == Invoke {
+		rep.UpstreamConnections = cfg.Upstream.Connections() - conns
+	}
 	return rep, cleanup()
 }
 
@@ -217,7 +230,7 @@ func CaptureDescribe(ctx context.Context, cfg Config) ([]byte, error) {
 	}
 	c := cfg.client()
 	p := &plan{scenario: Describe, req: requests{account: cfg.AccountID, region: cfg.Region}, tag: runTag()}
-	err = p.setup(ctx, c, 1, 1)
+	err = p.setup(ctx, c, 1, 1, nil)
 	var body []byte
 	if err == nil {
 		var r response

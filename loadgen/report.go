@@ -52,7 +52,14 @@ type Ratio struct {
 	P99 float64 `json:"p99"`
 }
 
-// Report is the result of Run or Baseline. It encodes to JSON as it is.
+// Added is what a run adds to the latency of its Direct reference: the run's
+// percentile minus the reference's, in microseconds.
+type Added struct {
+	P50 float64 `json:"p50_us"`
+	P99 float64 `json:"p99_us"`
+}
+
+// Report is the result of Run, Baseline or Direct. It encodes to JSON as it is.
 type Report struct {
 	Scenario    Scenario `json:"scenario"`
 	Endpoint    string   `json:"endpoint"`
@@ -82,9 +89,19 @@ type Report struct {
 	Server *ProcStats `json:"server,omitempty"`
 	Client *ProcStats `json:"client,omitempty"`
 	// Baseline and Ratio are set by Compare.
-	Baseline *Report  `json:"baseline,omitempty"`
-	Ratio    *Ratio   `json:"ratio,omitempty"`
-	Notes    []string `json:"notes,omitempty"`
+	Baseline *Report `json:"baseline,omitempty"`
+	Ratio    *Ratio  `json:"ratio,omitempty"`
+	// Direct, DirectRatio and Added are set by CompareDirect: an Invoke
+	// run against the same upstream called directly.
+	Direct      *Report `json:"direct,omitempty"`
+	DirectRatio *Ratio  `json:"direct_ratio,omitempty"`
+	Added       *Added  `json:"added,omitempty"`
+	// UpstreamConnections counts, for Invoke, the connections the server
+	// opened to the upstream from setup to the end of the measured window:
+	// at most Concurrency when it reuses them, near Requests when it does
+	// not.
+	UpstreamConnections int64    `json:"upstream_connections,omitempty"`
+	Notes               []string `json:"notes,omitempty"`
 }
 
 func newReport(cfg Config, res loopResult) *Report {
@@ -129,18 +146,30 @@ func newReport(cfg Config, res loopResult) *Report {
 // figures. Run the baseline with the same Config as r for the ratios to mean
 // anything.
 func (r *Report) Compare(base *Report) {
+	r.Baseline = base
+	r.Ratio = r.ratio(base)
+}
+
+// CompareDirect sets r.Direct to ref (see Direct), r.DirectRatio to r's
+// figures over ref's as Compare does, and r.Added to the latency r adds.
+func (r *Report) CompareDirect(ref *Report) {
+	r.Direct = ref
+	r.DirectRatio = r.ratio(ref)
+	r.Added = &Added{P50: (r.Latency.P50 - ref.Latency.P50) * 1000, P99: (r.Latency.P99 - ref.Latency.P99) * 1000}
+}
+
+func (r *Report) ratio(base *Report) *Ratio {
 	div := func(a, b float64) float64 {
 		if b == 0 {
 			return 0
 		}
 		return a / b
 	}
-	r.Baseline = base
 	rps := div(r.RPS, base.RPS)
 	if r.Mode == "open" {
 		rps = 0
 	}
-	r.Ratio = &Ratio{RPS: rps, P50: div(r.Latency.P50, base.Latency.P50), P99: div(r.Latency.P99, base.Latency.P99)}
+	return &Ratio{RPS: rps, P50: div(r.Latency.P50, base.Latency.P50), P99: div(r.Latency.P99, base.Latency.P99)}
 }
 
 // WriteText writes r as a readable table.
@@ -172,25 +201,46 @@ func (r *Report) WriteText(w io.Writer) error {
 	if len(r.Operations) > 1 {
 		row("all", r.Requests, r.Errors, r.RPS, r.Latency)
 	}
+	if r.Direct != nil {
+		d := r.Direct
+		row(opDirect, d.Requests, d.Errors, d.RPS, d.Latency)
+	}
 	if r.Baseline != nil {
 		base := r.Baseline
 		row("baseline (bare net/http)", base.Requests, base.Errors, base.RPS, base.Latency)
 	}
 	tw.Flush()
-	if len(r.ErrorCounts) > 0 {
-		b.WriteString("\nerrors by code:\n")
-		for _, op := range r.Operations {
+	errorLines := func(rep *Report) {
+		for _, op := range rep.Operations {
 			for _, code := range slices.Sorted(maps.Keys(op.ErrorCounts)) {
 				fmt.Fprintf(&b, "  %s %s: %d\n", op.Name, code, op.ErrorCounts[code])
 			}
 		}
 	}
-	if r.Ratio != nil {
-		b.WriteString("\nversus baseline: ")
-		if r.Ratio.RPS > 0 {
-			fmt.Fprintf(&b, "%.3f of its req/s, ", r.Ratio.RPS)
+	if len(r.ErrorCounts) > 0 || (r.Direct != nil && len(r.Direct.ErrorCounts) > 0) {
+		b.WriteString("\nerrors by code:\n")
+		errorLines(r)
+		if r.Direct != nil {
+			errorLines(r.Direct)
 		}
-		fmt.Fprintf(&b, "p50 %.2fx, p99 %.2fx\n", r.Ratio.P50, r.Ratio.P99)
+	}
+	ratio := func(label string, q *Ratio) {
+		fmt.Fprintf(&b, "versus %s: ", label)
+		if q.RPS > 0 {
+			fmt.Fprintf(&b, "%.3f of its req/s, ", q.RPS)
+		}
+		fmt.Fprintf(&b, "p50 %.2fx, p99 %.2fx", q.P50, q.P99)
+	}
+	if r.Ratio != nil || r.DirectRatio != nil {
+		b.WriteString("\n")
+	}
+	if r.Ratio != nil {
+		ratio("baseline", r.Ratio)
+		b.WriteString("\n")
+	}
+	if r.DirectRatio != nil {
+		ratio("the upstream directly", r.DirectRatio)
+		fmt.Fprintf(&b, "; added latency p50 %.0f µs, p99 %.0f µs\n", r.Added.P50, r.Added.P99)
 	}
 	proc := func(label string, p *ProcStats) {
 		if p != nil {
@@ -200,6 +250,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.Server != nil || r.Client != nil {
 		b.WriteString("\n")
+	}
+	if r.Scenario == Invoke {
+		fmt.Fprintf(&b, "connections the server opened to the upstream, from setup to the end of the window: %d\n", r.UpstreamConnections)
 	}
 	proc("server", r.Server)
 	proc("load generator", r.Client)

@@ -110,8 +110,9 @@ const (
 // one request and checks its answer against what was stored, and fails when it
 // differs. The connectors are named "scale-NNNNNNN", the other accounts
 // 99999999NNNN; they are left in place, so that a later run with the same
-// sizes stores nothing new. Errors answered under load are counted, not
-// returned.
+// sizes stores nothing new. A size smaller than what an earlier run stored
+// cannot be measured on the same database: RunScale then fails. Errors
+// answered under load are counted, not returned.
 func RunScale(ctx context.Context, cfg ScaleConfig) (*ScaleReport, error) {
 	if cfg.Concurrency == 0 {
 		cfg.Concurrency = DefaultScaleWorkers
@@ -132,7 +133,7 @@ func RunScale(ctx context.Context, cfg ScaleConfig) (*ScaleReport, error) {
 	rep := &ScaleReport{Endpoint: base.Endpoint, AccountID: base.AccountID, Concurrency: base.Concurrency,
 		DurationSeconds: base.Duration.Seconds(), WarmupSeconds: base.Warmup.Seconds()}
 	layout := scaleLayout{account: base.AccountID}
-	stored := 0
+	stored, prev := 0, 0
 	for _, size := range cfg.Sizes {
 		st := ScaleStep{Connectors: size, InAccount: layout.inAccount(size)}
 		start := time.Now()
@@ -147,6 +148,13 @@ func RunScale(ctx context.Context, cfg ScaleConfig) (*ScaleReport, error) {
 		}
 		st.SeedSeconds = time.Since(start).Seconds()
 		sc := scaleRun{cfg: base, c: c, layout: layout, size: size}
+		if st.Seeded < size-prev {
+			// Some existed: an earlier run may have stored more.
+			if err := sc.checkNoMore(ctx); err != nil {
+				return rep, err
+			}
+		}
+		prev = size
 		mem := &ScaleServerMemory{}
 		for _, op := range []string{scaleDescribe, scaleList, scaleSearchEquals, scaleSearchLike} {
 			results, err := sc.check(ctx, op)
@@ -272,6 +280,25 @@ func (s scaleRun) iteration(op string) func(i int64) []step {
 	default:
 		return func(i int64) []step { return []step{s.searchStep("StringLike", "*"+s.wordOf(i)+"*")} }
 	}
+}
+
+// checkNoMore fails when the database holds the measured account's next
+// connector after the first s.size, which an earlier run with larger sizes
+// stored: the figures would be those of a larger database.
+func (s scaleRun) checkNoMore(ctx context.Context) error {
+	next := s.layout.inAccount(s.size) * scaleMeasuredFraction
+	r, err := s.c.doRetry(ctx, s.req().describe(scaleID(next)), false)
+	if err != nil {
+		return fmt.Errorf("loadgen: scale %d: %w", s.size, err)
+	}
+	switch r.code {
+	case "ResourceNotFoundException":
+		return nil
+	case "":
+		return fmt.Errorf("loadgen: scale %d: the database holds more connectors, stored by an earlier run (%s exists): "+
+			"measure this size on a fresh database, or give only sizes from the largest stored", s.size, scaleID(next))
+	}
+	return fmt.Errorf("loadgen: scale %d: DescribeActionConnector %s: %s", s.size, scaleID(next), r.code)
 }
 
 // check sends iteration 0 of op and compares the answer with what the layout

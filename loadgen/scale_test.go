@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/actiongate/actiongate/store/sqlite"
 )
 
 // TestScaleLayout checks what the scale test stores: a tenth of the
@@ -36,5 +38,31 @@ func TestScaleLayout(t *testing.T) {
 				t.Fatalf("the name %q holds word %d, %q", scaleName(b), a, scaleWord(a))
 			}
 		}
+	}
+}
+
+// TestScaleRerun runs the scale test twice on one database: the same sizes
+// again store nothing and measure, a smaller size fails, saying why, since its
+// figures would be those of the larger database.
+func TestScaleRerun(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	cfg := s.config()
+	cfg.Duration, cfg.Warmup = 20*time.Millisecond, 0
+	run := func(sizes ...int) (*ScaleReport, error) {
+		return RunScale(t.Context(), ScaleConfig{Config: cfg, Sizes: sizes, Store: s.store.(*sqlite.DB)})
+	}
+	if _, err := run(20, 50); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := run(50)
+	if err != nil {
+		t.Fatalf("the same largest size again: %v", err)
+	}
+	if len(rep.Steps) != 1 || rep.Steps[0].Seeded != 0 || len(rep.Steps[0].Operations) != 4 {
+		t.Errorf("the same size again: %+v, want one step, nothing seeded, four operations", rep.Steps)
+	}
+	if _, err := run(20); err == nil || !strings.Contains(err.Error(), "earlier run") {
+		t.Errorf("a smaller size on a larger database: %v, want an error naming the earlier run", err)
 	}
 }

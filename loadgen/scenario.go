@@ -36,13 +36,22 @@ const (
 	// registered user DescribeActionConnector and revoking it from another,
 	// on the connectors Setup created in turn.
 	UpdatePermissions Scenario = "UpdatePermissions"
+	// Invoke: the HttpRequest action of a GENERIC_HTTP connector with an
+	// API key, for a registered user granted the connector, calling a GET on
+	// Config.Upstream that answers 1 KB of JSON. Direct measures the same
+	// call made to the upstream without actiongate.
+	Invoke Scenario = "Invoke"
 )
 
-// baseline is the scenario of Baseline: a GET answered by a bare server.
-const baseline Scenario = "Baseline"
+// baseline is the scenario of Baseline: a GET answered by a bare server;
+// direct that of Direct: the Invoke scenario's upstream call, made directly.
+const (
+	baseline Scenario = "Baseline"
+	direct   Scenario = "Direct"
+)
 
 // Scenarios lists the scenarios Run accepts.
-var Scenarios = []Scenario{Describe, Create, List, Search, UpdatePermissions}
+var Scenarios = []Scenario{Describe, Create, List, Search, UpdatePermissions, Invoke}
 
 // ParseScenario returns the scenario named s, ignoring case.
 func ParseScenario(s string) (Scenario, error) {
@@ -65,6 +74,8 @@ const (
 	opRegisterUser      = "RegisterUser"
 	opDeleteUser        = "DeleteUser"
 	opBaseline          = "Baseline"
+	opInvoke            = "InvokeAction"
+	opDirect            = "upstream directly"
 )
 
 // Wire shapes, members in the order the AWS SDK for Go v2 writes them
@@ -220,6 +231,7 @@ type plan struct {
 	connectors []string // created by setup, deleted by teardown
 	users      []string // registered by setup, deleted by teardown
 	grantees   []string // user names UpdatePermissions grants to
+	invoker    string   // the user Invoke invokes for
 }
 
 // Numbers of things setup creates.
@@ -233,12 +245,15 @@ func (p *plan) connectorID(kind string, i int64) string {
 }
 
 // setup creates what the scenario's iterations need, n connectors (at least
-// minListConnectors for List and Search) and, for UpdatePermissions, users.
+// minListConnectors for List and Search) and, for UpdatePermissions, users;
+// for Invoke, one user and one connector to upstream (setupInvoke).
 // It sends par requests at a time.
-func (p *plan) setup(ctx context.Context, c *client, n, par int) error {
+func (p *plan) setup(ctx context.Context, c *client, n, par int, upstream *Upstream) error {
 	switch p.scenario {
 	case Create, baseline:
 		return nil
+	case Invoke:
+		return p.setupInvoke(ctx, c, upstream)
 	case List, Search:
 		n = max(n, minListConnectors)
 	case UpdatePermissions:
@@ -334,6 +349,8 @@ func (p *plan) iteration(i int64) []step {
 		u := p.grantees
 		k := (i / n) % int64(len(u))
 		return []step{p.req.updatePermissions(p.connectors[i%n], u[k], u[(k+int64(len(u))/2)%int64(len(u))])}
+	case Invoke:
+		return []step{p.req.invoke(p.connectors[0], p.invoker)}
 	case baseline:
 		return []step{{op: opBaseline, method: "GET", path: p.req.connectors() + "/baseline"}}
 	}

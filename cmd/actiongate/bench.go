@@ -7,6 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +43,7 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		serverPID   = fs.Int("server-pid", 0, "process id of the server on this machine, to report its CPU and peak RSS")
 		baseline    = fs.Bool("baseline", true, "also measure a bare net/http server returning the same bytes as Describe, and report ratios")
 		asJSON      = fs.Bool("json", false, "print the report as JSON")
+		upstreamDir = fs.String("upstream-dir", "./actiongate-bench-upstream", "with --scenario Invoke: directory of the loopback upstream's certificate (cert.pem, key.pem), created on first use; start the server with SSL_CERT_FILE=<dir>/cert.pem and --egress-allow 127.0.0.1/32")
 		scale       = fs.String("scale", "", "run the scale test instead of a scenario: comma-separated numbers of connectors to store (e.g. 10000,100000,1000000) directly in the server's database (--data-dir or --database-url), measuring Describe, List and Search by name at each")
 		st          storage
 	)
@@ -84,9 +88,29 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if sizes != nil {
 		return benchScale(ctx, cfg, sizes, &st, *asJSON, stdout)
 	}
+	if sc == loadgen.Invoke {
+		up, certFile, err := startUpstream(*upstreamDir)
+		if err != nil {
+			return err
+		}
+		defer up.Close()
+		fmt.Fprintf(stderr, "Invoke: upstream %s; the server must run with SSL_CERT_FILE=%s and --egress-allow 127.0.0.1/32\n", up.URL, certFile)
+		cfg.Upstream = up
+	}
 	rep, err := loadgen.Run(ctx, cfg)
+	if ue := (*loadgen.UnreachableUpstreamError)(nil); errors.As(err, &ue) {
+		certFile, _ := filepath.Abs(filepath.Join(*upstreamDir, "cert.pem"))
+		return fmt.Errorf("%w\nstart the server with:\n  SSL_CERT_FILE=%s actiongate serve --egress-allow 127.0.0.1/32 ...", err, certFile)
+	}
 	if err != nil {
 		return err
+	}
+	if sc == loadgen.Invoke {
+		ref, err := loadgen.Direct(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("the upstream directly: %w", err)
+		}
+		rep.CompareDirect(ref)
 	}
 	if *baseline {
 		body, err := loadgen.CaptureDescribe(ctx, cfg)
@@ -105,6 +129,36 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(rep)
 	}
 	return rep.WriteText(stdout)
+}
+
+// startUpstream starts the Invoke scenario's loopback upstream with the
+// certificate in dir (cert.pem and key.pem), creating both when cert.pem is
+// missing, and returns it with the certificate's absolute path.
+func startUpstream(dir string) (*loadgen.Upstream, string, error) {
+	certFile, err := filepath.Abs(filepath.Join(dir, "cert.pem"))
+	if err != nil {
+		return nil, "", err
+	}
+	keyFile := filepath.Join(filepath.Dir(certFile), "key.pem")
+	certPEM, err := os.ReadFile(certFile)
+	var keyPEM []byte
+	if err == nil {
+		keyPEM, err = os.ReadFile(keyFile)
+	} else if errors.Is(err, fs.ErrNotExist) {
+		if certPEM, keyPEM, err = loadgen.NewUpstreamCertificate(time.Now()); err != nil {
+			return nil, "", err
+		}
+		err = errors.Join(os.MkdirAll(filepath.Dir(certFile), 0o755),
+			os.WriteFile(keyFile, keyPEM, 0o600), os.WriteFile(certFile, certPEM, 0o644))
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("--upstream-dir: %w", err)
+	}
+	up, err := loadgen.StartUpstream(certPEM, keyPEM)
+	if err != nil {
+		return nil, "", fmt.Errorf("--upstream-dir %s: %w", dir, err)
+	}
+	return up, certFile, nil
 }
 
 // benchScale runs the scale test of loadgen.RunScale, seeding the server's
