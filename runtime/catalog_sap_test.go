@@ -1,109 +1,10 @@
 package runtime_test
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"slices"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/actiongate/actiongate"
-	"github.com/actiongate/actiongate/catalog"
 )
-
-// testShapesBasic is testShapes for types that take BASIC and client
-// credentials but neither authentication testShapes knows (the SAP OData
-// types): the connector authenticates with BASIC, which the upstream must
-// receive as RFC 7617 credentials. The cases run against a loopback TLS
-// upstream whose base endpoint path is basePath.
-func testShapesBasic(t *testing.T, typ actiongate.ConnectorType, basePath string, cases []shape) {
-	t.Helper()
-	ct, ok := catalog.Lookup(typ)
-	if !ok {
-		t.Fatalf("the catalog has no %s", typ)
-	}
-	for _, def := range ct.Actions {
-		if !slices.ContainsFunc(cases, func(c shape) bool { return c.action == def.ID }) {
-			t.Errorf("%s action %s has no request-shape case", typ, def.ID)
-		}
-	}
-	if !slices.Contains(ct.Auth, actiongate.AuthBasic) {
-		t.Errorf("%s does not accept BASIC, the authentication of its shape test", typ)
-	}
-
-	got := make(chan received, 1)
-	answers := make(chan shape, 1)
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			t.Errorf("reading the body: %v", err)
-		}
-		got <- received{r.Method, r.URL.Path, r.URL.Query(), r.Header.Clone(), body}
-		answer := <-answers
-		w.Header().Set("Content-Type", cmpOr(answer.contentType, "application/json; charset=utf-8"))
-		w.WriteHeader(cmpOr(answer.status, http.StatusOK))
-		io.WriteString(w, answer.answer)
-	}))
-	t.Cleanup(srv.Close)
-	e := newEnv(t, srv)
-	c := connector("c1", typ, actiongate.AuthConfig{Type: actiongate.AuthBasic,
-		Basic: &actiongate.BasicAuth{BaseEndpoint: srv.URL + basePath, Username: "COMM_USER", Password: secret("s3cret-Passw0rd")}})
-	wantAuth := "Basic " + base64.StdEncoding.EncodeToString([]byte("COMM_USER:s3cret-Passw0rd"))
-
-	// The cases share one upstream, so they run one after another.
-	for _, tc := range cases {
-		t.Run(tc.action, func(t *testing.T) {
-			answers <- tc
-			defer func() {
-				select {
-				case <-answers:
-				default:
-				}
-				select {
-				case <-got:
-				default:
-				}
-			}()
-			res, err := e.rt.Invoke(t.Context(), actiongate.Call{Connector: c, ActionID: tc.action, Input: json.RawMessage(tc.input), UserARN: alice})
-			if err != nil {
-				t.Fatalf("Invoke: %v", err)
-			}
-			r := <-got
-			if r.method != tc.method || r.path != basePath+tc.path {
-				t.Errorf("request = %s %s, want %s %s", r.method, r.path, tc.method, basePath+tc.path)
-			}
-			wantQuery, err := url.ParseQuery(tc.query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(wantQuery, r.query); diff != "" {
-				t.Errorf("query (-want +got):\n%s", diff)
-			}
-			if h := r.header.Get("Authorization"); h != wantAuth {
-				t.Errorf("Authorization = %q, want %q", h, wantAuth)
-			}
-			for k, v := range tc.header {
-				if g := r.header.Get(k); g != v {
-					t.Errorf("header %s = %q, want %q", k, g, v)
-				}
-			}
-			if len(r.body) != 0 || r.header.Get("Content-Type") != "" {
-				t.Errorf("request has a body (%s) %q; want none", r.header.Get("Content-Type"), r.body)
-			}
-			if res.UpstreamStatus != cmpOr(tc.status, http.StatusOK) {
-				t.Errorf("UpstreamStatus = %d", res.UpstreamStatus)
-			}
-			if diff := cmp.Diff(decode(t, cmpOr(tc.output, tc.answer)), decode(t, string(res.Output))); diff != "" {
-				t.Errorf("Output (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
 
 // odataJSON is the header an SAP Gateway OData v2 service answers JSON to.
 var odataJSON = map[string]string{"Accept": "application/json"}
@@ -121,7 +22,7 @@ func TestCatalogSAPBusinessPartner(t *testing.T) {
 	partner := `{` + meta("A_BusinessPartner", "'1000000'") + `,"BusinessPartner":"1000000","Customer":"1000000","BusinessPartnerCategory":"2","BusinessPartnerFullName":"Inlandskunde DE 1","OrganizationBPName1":"Inlandskunde DE 1","CreationDate":"\/Date(1471824000000)\/"}`
 	address := `{` + meta("A_BusinessPartnerAddress", "BusinessPartner='1000000',AddressID='22720'") + `,"BusinessPartner":"1000000","AddressID":"22720","CityName":"Berlin","Country":"DE","PostalCode":"10117","StreetName":"Unter den Linden"}`
 	role := `{` + meta("A_BusinessPartnerRole", "BusinessPartner='1000000',BusinessPartnerRole='FLCU01'") + `,"BusinessPartner":"1000000","BusinessPartnerRole":"FLCU01","ValidFrom":"\/Date(1471824000000)\/","ValidTo":"\/Date(253402214400000)\/"}`
-	testShapesBasic(t, actiongate.TypeSAPBusinessPartner, "/sap/opu/odata/sap/API_BUSINESS_PARTNER", []shape{
+	testShapes(t, actiongate.TypeSAPBusinessPartner, basicAuth, "/sap/opu/odata/sap/API_BUSINESS_PARTNER", []shape{
 		{action: "GetBusinessPartner", input: `{"filter":"BusinessPartnerCategory eq '2'","select":"BusinessPartner,BusinessPartnerFullName","top":2,"skip":0,"inlinecount":"allpages"}`,
 			method: "GET", path: "/A_BusinessPartner", header: odataJSON,
 			query:  "%24filter=BusinessPartnerCategory+eq+%272%27&%24select=BusinessPartner%2CBusinessPartnerFullName&%24top=2&%24skip=0&%24inlinecount=allpages",
@@ -147,7 +48,7 @@ func TestCatalogSAPProductMasterData(t *testing.T) {
 	t.Parallel()
 	product := `{"__metadata":{"id":"https://host:443/sap/opu/odata/sap/API_PRODUCT_SRV/A_Product('TG11')","uri":"https://host:443/sap/opu/odata/sap/API_PRODUCT_SRV/A_Product('TG11')","type":"API_PRODUCT_SRV.A_ProductType"},"Product":"TG11","ProductType":"HAWA","BaseUnit":"PC","ProductGroup":"L001","GrossWeight":"1.000","WeightUnit":"KG"}`
 	plant := `{"__metadata":{"type":"API_PRODUCT_SRV.A_ProductPlantType"},"Product":"TG11","Plant":"1010","PurchasingGroup":"001","ProfitCenter":"YB101","MRPType":"PD"}`
-	testShapesBasic(t, actiongate.TypeSAPProductMasterData, "/sap/opu/odata/sap/API_PRODUCT_SRV", []shape{
+	testShapes(t, actiongate.TypeSAPProductMasterData, basicAuth, "/sap/opu/odata/sap/API_PRODUCT_SRV", []shape{
 		{action: "GetProductMaster", input: `{"filter":"ProductType eq 'HAWA'","top":1}`,
 			method: "GET", path: "/A_Product", query: "%24filter=ProductType+eq+%27HAWA%27&%24top=1", header: odataJSON,
 			answer: `{"d":{"results":[` + product + `]}}`},
@@ -165,7 +66,7 @@ func TestCatalogSAPProductMasterData(t *testing.T) {
 // (https://api.sap.com/api/API_PHYSICAL_INVENTORY_DOC_SRV/overview).
 func TestCatalogSAPPhysicalInventory(t *testing.T) {
 	t.Parallel()
-	testShapesBasic(t, actiongate.TypeSAPPhysicalInventory, "/sap/opu/odata/sap/API_PHYSICAL_INVENTORY_DOC_SRV", []shape{
+	testShapes(t, actiongate.TypeSAPPhysicalInventory, basicAuth, "/sap/opu/odata/sap/API_PHYSICAL_INVENTORY_DOC_SRV", []shape{
 		{action: "GetPhysInventoryDocItem", input: `{"filter":"Plant eq '1010' and FiscalYear eq '2024'","top":50}`,
 			method: "GET", path: "/A_PhysInventoryDocItem", query: "%24filter=Plant+eq+%271010%27+and+FiscalYear+eq+%272024%27&%24top=50", header: odataJSON,
 			answer: `{"d":{"results":[{"__metadata":{"type":"API_PHYSICAL_INVENTORY_DOC_SRV.A_PhysInventoryDocItemType"},"FiscalYear":"2024","PhysicalInventoryDocument":"100000012","PhysicalInventoryDocumentItem":"1","Material":"TG11","Plant":"1010","StorageLocation":"101A","BookQtyBfrCountInMatlBaseUnit":"20.000","Quantity":"19.000","UnitOfEntry":"PC"}]}}`},
@@ -177,7 +78,7 @@ func TestCatalogSAPPhysicalInventory(t *testing.T) {
 // (https://api.sap.com/api/API_BILL_OF_MATERIAL_SRV/overview).
 func TestCatalogSAPBillOfMaterials(t *testing.T) {
 	t.Parallel()
-	testShapesBasic(t, actiongate.TypeSAPBillOfMaterials, "/sap/opu/odata/sap/API_BILL_OF_MATERIAL_SRV;v=0002", []shape{
+	testShapes(t, actiongate.TypeSAPBillOfMaterials, basicAuth, "/sap/opu/odata/sap/API_BILL_OF_MATERIAL_SRV;v=0002", []shape{
 		{action: "GetMaterialBOMItem", input: `{"filter":"Material eq 'FG126' and Plant eq '1010'","select":"BillOfMaterialComponent,BillOfMaterialItemQuantity,BillOfMaterialItemUnit"}`,
 			method: "GET", path: "/MaterialBOMItem", header: odataJSON,
 			query:  "%24filter=Material+eq+%27FG126%27+and+Plant+eq+%271010%27&%24select=BillOfMaterialComponent%2CBillOfMaterialItemQuantity%2CBillOfMaterialItemUnit",
@@ -190,7 +91,7 @@ func TestCatalogSAPBillOfMaterials(t *testing.T) {
 // (https://api.sap.com/api/API_MATERIAL_STOCK_SRV/overview).
 func TestCatalogSAPMaterialStock(t *testing.T) {
 	t.Parallel()
-	testShapesBasic(t, actiongate.TypeSAPMaterialStock, "/sap/opu/odata/sap/API_MATERIAL_STOCK_SRV", []shape{
+	testShapes(t, actiongate.TypeSAPMaterialStock, basicAuth, "/sap/opu/odata/sap/API_MATERIAL_STOCK_SRV", []shape{
 		{action: "GetMaterialStockInAccount", input: `{"filter":"Material eq 'TG11' and Plant eq '1010'","top":10}`,
 			method: "GET", path: "/A_MatlStkInAcctMod", query: "%24filter=Material+eq+%27TG11%27+and+Plant+eq+%271010%27&%24top=10", header: odataJSON,
 			answer: `{"d":{"results":[{"__metadata":{"type":"API_MATERIAL_STOCK_SRV.A_MatlStkInAcctModType"},"Material":"TG11","Plant":"1010","StorageLocation":"101A","Batch":"","InventoryStockType":"01","InventorySpecialStockType":"","MaterialBaseUnit":"PC","MatlWrhsStkQtyInMatlBaseUnit":"125.000"}]}}`},

@@ -50,6 +50,7 @@ type auth int
 const (
 	apiKeyAuth auth = iota // API_KEY with Email
 	oauthAuth              // OAUTH2_AUTHORIZATION_CODE, a user signed in
+	basicAuth              // BASIC, sent as RFC 7617 credentials
 )
 
 // received is what the upstream received.
@@ -102,6 +103,11 @@ func testShapes(t *testing.T, typ actiongate.ConnectorType, a auth, basePath str
 		c = connector("c1", typ, actiongate.AuthConfig{Type: actiongate.AuthAPIKey,
 			APIKey: &actiongate.APIKeyAuth{BaseEndpoint: base, APIKey: secret("api-key-0123"), Email: "agent@example.com"}})
 		want := apiKeyHeader(typ)
+		wantAuth = func(h string) bool { return h == want }
+	case basicAuth:
+		c = connector("c1", typ, actiongate.AuthConfig{Type: actiongate.AuthBasic,
+			Basic: &actiongate.BasicAuth{BaseEndpoint: base, Username: "COMM_USER", Password: secret("s3cret-Passw0rd")}})
+		want := "Basic " + base64.StdEncoding.EncodeToString([]byte("COMM_USER:s3cret-Passw0rd"))
 		wantAuth = func(h string) bool { return h == want }
 	case oauthAuth:
 		as := upstreamtest.NewOAuthServer(t, upstreamtest.OAuthOptions{})
@@ -188,8 +194,11 @@ func testShapes(t *testing.T, typ actiongate.ConnectorType, a auth, basePath str
 }
 
 func authType(a auth) actiongate.AuthType {
-	if a == oauthAuth {
+	switch a {
+	case oauthAuth:
 		return actiongate.AuthOAuth2AuthorizationCode
+	case basicAuth:
+		return actiongate.AuthBasic
 	}
 	return actiongate.AuthAPIKey
 }
