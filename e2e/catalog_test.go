@@ -26,7 +26,7 @@ func TestCatalogActionThroughTheServer(t *testing.T) {
 		"/jira/rest/api/3/issue": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusCreated)
-			json.NewEncoder(w).Encode( map[string]any{"id": "10000", "key": "ED-24", "self": "https://your-domain.atlassian.net/rest/api/3/issue/10000"})
+			json.NewEncoder(w).Encode(map[string]any{"id": "10000", "key": "ED-24", "self": "https://your-domain.atlassian.net/rest/api/3/issue/10000"})
 		},
 	})
 	s := startServer(t, runtimeOptions(certFile(t, up.Server)))
