@@ -14,10 +14,10 @@ type PutSpecInput struct {
 // PutActionConnectorOpenAPI attaches an OpenAPI document to a GENERIC_HTTP
 // connector, replacing any other; its operations become the connector's
 // actions beside HttpRequest. It needs quicksight:UpdateActionConnector and
-// returns the actions the document defines. Errors: KindInvalid (not
-// GENERIC_HTTP, a document that breaks a rule), KindNotFound, KindDenied,
-// KindUpstream (the download failed).
-func (s *Service) PutActionConnectorOpenAPI(ctx context.Context, caller *Identity, in PutSpecInput) (*Connector, []Action, error) {
+// returns the actions the document defines, each with whether it is
+// enabled. Errors: KindInvalid (not GENERIC_HTTP, a document that breaks a
+// rule), KindNotFound, KindDenied, KindUpstream (the download failed).
+func (s *Service) PutActionConnectorOpenAPI(ctx context.Context, caller *Identity, in PutSpecInput) (*Connector, []ConnectorAction, error) {
 	if err := s.checkConnectorRef(caller, "UpdateActionConnector", in.AccountID, in.ConnectorID); err != nil {
 		return nil, nil, err
 	}
@@ -53,7 +53,11 @@ func (s *Service) PutActionConnectorOpenAPI(ctx context.Context, caller *Identit
 	}
 	c.ARN = ConnectorARN(s.region, c.AccountID, c.ID)
 	s.log.InfoContext(ctx, "OpenAPI document attached", "account_id", c.AccountID, "connector_id", c.ID, "actions", len(actions))
-	return c, actions, nil
+	out := make([]ConnectorAction, len(actions))
+	for i, a := range actions {
+		out[i] = ConnectorAction{Action: a, Enabled: enabled(c, a.ID)}
+	}
+	return c, out, nil
 }
 
 // GetActionConnectorOpenAPI returns the OpenAPI document of a connector. It

@@ -172,21 +172,9 @@ func (h *Handler) putOpenAPI(r *http.Request, caller *actiongate.Identity, body 
 	}
 	out := &openAPIResponse{Arn: c.ARN, ActionConnectorId: c.ID, Actions: make([]actionOut, len(actions))}
 	for i, a := range actions {
-		out.Actions[i] = actionToWire(a, enabledIn(c, a.ID))
+		out.Actions[i] = actionToWire(a.Action, a.Enabled)
 	}
 	return out, nil
-}
-
-func enabledIn(c *actiongate.Connector, id string) bool {
-	if c.EnabledActions == nil {
-		return true
-	}
-	for _, e := range c.EnabledActions {
-		if e == id {
-			return true
-		}
-	}
-	return false
 }
 
 func (h *Handler) getOpenAPI(r *http.Request, caller *actiongate.Identity, _ []byte) (response, error) {
