@@ -34,10 +34,11 @@ func (p pageTokens) issue(scope, cursor string) string {
 // open returns the cursor of token, or a KindInvalidNextToken error when the
 // token is malformed or was issued for another scope.
 func (p pageTokens) open(scope, token string) (string, error) {
-	// Strict: a token has one spelling, so unused bits of its last
-	// character must be zero.
+	// A token has one spelling: Strict refuses nonzero unused bits in the
+	// last character, and the comparison refuses the line breaks that the
+	// decoder skips.
 	b, err := base64.StdEncoding.Strict().DecodeString(token)
-	if err != nil || len(b) <= pageTokenMACSize {
+	if err != nil || len(b) <= pageTokenMACSize || base64.StdEncoding.EncodeToString(b) != token {
 		return "", Errorf(KindInvalidNextToken, "The NextToken is not valid.")
 	}
 	cursor, sum := string(b[:len(b)-pageTokenMACSize]), b[len(b)-pageTokenMACSize:]

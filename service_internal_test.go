@@ -49,6 +49,7 @@ func TestPageTokens(t *testing.T) {
 		"other key":     {other, "111122223333\x00list", tok},
 		"altered":       {p, "111122223333\x00list", string(forged)},
 		"not base64":    {p, "111122223333\x00list", "!!!"},
+		"line break":    {p, "111122223333\x00list", tok[:4] + "\r\n" + tok[4:]},
 		"too short":     {p, "111122223333\x00list", "AAAA"},
 		"empty cursor":  {p, "111122223333\x00list", p.issue("111122223333\x00list", "")},
 	} {
