@@ -135,18 +135,10 @@ func replicaClient(s *server) *quicksight.Client {
 	})
 }
 
-// apiKeyAuth is an API_KEY configuration: a connector created with it has a
-// sealed secret.
-func apiKeyAuth(key string) *types.AuthConfig {
-	return &types.AuthConfig{AuthenticationType: types.ConnectionAuthTypeApiKey,
-		AuthenticationMetadata: &types.AuthenticationMetadataMemberApiKeyConnectionMetadata{Value: types.APIKeyConnectionMetadata{
-			BaseEndpoint: aws.String("https://api.example.com"), ApiKey: aws.String(key)}}}
-}
-
 func createKeyed(ctx context.Context, c *quicksight.Client, id string) error {
 	_, err := c.CreateActionConnector(ctx, &quicksight.CreateActionConnectorInput{AwsAccountId: aws.String(account),
 		ActionConnectorId: aws.String(id), Name: aws.String("Replicated " + id), Type: types.ActionConnectorTypeGenericHttp,
-		AuthenticationConfig: apiKeyAuth("api-key-of-" + id)})
+		AuthenticationConfig: keyAuth("https://api.example.com", "api-key-of-"+id)})
 	return err
 }
 
@@ -298,7 +290,7 @@ func TestReplicas(t *testing.T) {
 			wg.Go(func() {
 				name := fmt.Sprintf("Name %02d", i)
 				_, err := c.UpdateActionConnector(ctx, &quicksight.UpdateActionConnectorInput{AwsAccountId: aws.String(account),
-					ActionConnectorId: aws.String("updated"), Name: aws.String(name), AuthenticationConfig: apiKeyAuth("key-" + name)})
+					ActionConnectorId: aws.String("updated"), Name: aws.String(name), AuthenticationConfig: keyAuth("https://api.example.com", "key-"+name)})
 				mu.Lock()
 				defer mu.Unlock()
 				var conflict *types.ConflictException
@@ -464,7 +456,7 @@ func TestReplicas(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := cl.clients[2].UpdateActionConnector(ctx, &quicksight.UpdateActionConnectorInput{AwsAccountId: aws.String(account),
-			ActionConnectorId: aws.String("rejoined"), Name: aws.String("Renamed on 2"), AuthenticationConfig: apiKeyAuth("k2")}); err != nil {
+			ActionConnectorId: aws.String("rejoined"), Name: aws.String("Renamed on 2"), AuthenticationConfig: keyAuth("https://api.example.com", "k2")}); err != nil {
 			t.Fatal(err)
 		}
 		for r, c := range cl.clients {

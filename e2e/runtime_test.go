@@ -287,11 +287,7 @@ func (u *restUpstream) last(t testing.TB) seenRequest {
 // shares, to a PEM file for the server's SSL_CERT_FILE.
 func certFile(t testing.TB, srv *httptest.Server) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "roots.pem")
-	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return pemFile(t, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
 }
 
 // runtimeOptions are the options of a server that may call loopback
@@ -332,7 +328,7 @@ func keyAuth(endpoint, key string) *types.AuthConfig {
 			BaseEndpoint: aws.String(endpoint), ApiKey: aws.String(key)}}}
 }
 
-func basicAuth(endpoint, username, password string) *types.AuthConfig {
+func basicCredentials(endpoint, username, password string) *types.AuthConfig {
 	return &types.AuthConfig{AuthenticationType: types.ConnectionAuthTypeBasic,
 		AuthenticationMetadata: &types.AuthenticationMetadataMemberBasicAuthConnectionMetadata{Value: types.BasicAuthConnectionMetadata{
 			BaseEndpoint: aws.String(endpoint), Username: aws.String(username), Password: aws.String(password)}}}
@@ -443,7 +439,7 @@ func TestRuntimeGenericHTTP(t *testing.T) {
 	base := up.URL + "/api"
 	createConnector(t, admin, "open", types.ActionConnectorTypeGenericHttp, noneAuth(base), user("alice"))
 	createConnector(t, admin, "keyed", types.ActionConnectorTypeGenericHttp, keyAuth(base, apiKey), user("alice"))
-	createConnector(t, admin, "basic", types.ActionConnectorTypeGenericHttp, basicAuth(base, basicUser, basicPassword), user("alice"))
+	createConnector(t, admin, "basic", types.ActionConnectorTypeGenericHttp, basicCredentials(base, basicUser, basicPassword), user("alice"))
 	basicEncoded := base64.StdEncoding.EncodeToString([]byte(basicUser + ":" + basicPassword))
 	x := s.adminExt()
 	alice := user("alice")
@@ -1241,21 +1237,13 @@ func refreshRace(t *testing.T, up *restUpstream, a, b *server) {
 func TestRuntimeIAM(t *testing.T) {
 	t.Parallel()
 	sts := upstreamtest.NewSTSServer(t, upstreamtest.STSOptions{})
-	const serverKey, serverSecret = "AKIAE2ESERVERCREDS01", "e2e-server-secret-access-key-00000000001"
-	sts.AllowCaller(serverKey, serverSecret)
+	sts.AllowCaller(serverKeyID, serverSecretKey)
 	role := "arn:aws:iam::" + account + ":role/ActionGateS3"
 	sts.AllowRole(role, connectorARN("iam-ok"))
 	otherRole := "arn:aws:iam::" + account + ":role/OtherConnectorsOnly"
 	sts.AllowRole(otherRole, connectorARN("someone-else"))
 
-	pemPath := filepath.Join(t.TempDir(), "roots.pem")
-	os.WriteFile(pemPath, sts.CertPEM(), 0o600)
-	empty := filepath.Join(t.TempDir(), "empty")
-	os.WriteFile(empty, nil, 0o600)
-	o := runtimeOptions(pemPath)
-	o.env = append(o.env, "AWS_ACCESS_KEY_ID="+serverKey, "AWS_SECRET_ACCESS_KEY="+serverSecret, "AWS_SESSION_TOKEN=",
-		"AWS_REGION=us-east-1", "AWS_ENDPOINT_URL_STS="+sts.URL(), "AWS_CONFIG_FILE="+empty, "AWS_SHARED_CREDENTIALS_FILE="+empty,
-		"AWS_PROFILE=", "AWS_EC2_METADATA_DISABLED=true")
+	o := serverOptions{env: awsServerEnv(t, sts, nil), args: []string{"--egress-allow", "127.0.0.1/32", "--verify-connections=true"}}
 	s := startServer(t, o)
 	admin := s.admin()
 
@@ -1284,8 +1272,8 @@ func TestRuntimeIAM(t *testing.T) {
 	if len(calls) != 1 {
 		t.Fatalf("STS saw %d AssumeRole calls for %s, want 1: %+v", len(calls), role, sts.Calls())
 	}
-	if c := calls[0]; c.ExternalId != connectorARN("iam-ok") || c.Caller != serverKey || c.RoleSessionName == "" {
-		t.Errorf("AssumeRole was called with %+v; want ExternalId %s, signed by %s", c, connectorARN("iam-ok"), serverKey)
+	if c := calls[0]; c.ExternalId != connectorARN("iam-ok") || c.Caller != serverKeyID || c.RoleSessionName == "" {
+		t.Errorf("AssumeRole was called with %+v; want ExternalId %s, signed by %s", c, connectorARN("iam-ok"), serverKeyID)
 	}
 	for _, c := range sts.Calls() {
 		if c.RoleArn == otherRole && c.ExternalId != connectorARN("iam-wrong-id") {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/actiongate/actiongate"
+	"github.com/actiongate/actiongate/catalog"
 )
 
 func TestAPIKeyGenericIsBearer(t *testing.T) {
@@ -167,5 +168,34 @@ func TestUnreachableUpstreamsLookAlike(t *testing.T) {
 	}
 	if len(msgs) != 1 {
 		t.Errorf("the messages tell the failures apart: %v", msgs)
+	}
+}
+
+// TestCatalogActionsListed checks that a connector's actions are its
+// type's catalog actions, after HttpRequest for GENERIC_HTTP only.
+func TestCatalogActionsListed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, ct := range catalog.Types() {
+		c := connector("c1", ct.Type, actiongate.AuthConfig{})
+		got, err := e.rt.Actions(c, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, a := range got {
+			ids = append(ids, a.ID)
+		}
+		var want []string
+		for _, a := range ct.Actions {
+			want = append(want, a.ID)
+		}
+		if diff := cmp.Diff(want, ids); diff != "" {
+			t.Errorf("%s actions (-want +got):\n%s", ct.Type, diff)
+		}
+	}
+	got, err := e.rt.Actions(connector("g", actiongate.TypeGenericHTTP, actiongate.AuthConfig{}), nil)
+	if err != nil || len(got) != 1 || got[0].ID != "HttpRequest" {
+		t.Errorf("GENERIC_HTTP actions = %v, %v; want HttpRequest only", got, err)
 	}
 }

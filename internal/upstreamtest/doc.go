@@ -1,6 +1,7 @@
 // Package upstreamtest runs loopback fakes of the third-party services the action
-// runtime talks to, for tests: an OAuth 2.0 authorization server (OAuthServer) and
-// the AWS Security Token Service (STSServer).
+// runtime talks to, for tests: an OAuth 2.0 authorization server (OAuthServer),
+// the AWS Security Token Service (STSServer), and AWS service endpoints that check
+// SigV4 signatures made with the credentials STS issued (AWSService).
 //
 // The fakes reproduce the documented upstream protocols, not a guess at them, so
 // that real clients (golang.org/x/oauth2, the AWS SDK for Go v2) work against them

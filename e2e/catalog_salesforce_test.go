@@ -1,4 +1,4 @@
-package runtime_test
+package e2e
 
 import (
 	"testing"

@@ -1,39 +1,20 @@
-package runtime_test
+package e2e
 
 import (
-	"bufio"
-	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/binary"
-	"encoding/hex"
+	"cmp"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"hash/crc32"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"net/netip"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/google/go-cmp/cmp"
+	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
+	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/actiongate/actiongate"
 	"github.com/actiongate/actiongate/catalog"
 	"github.com/actiongate/actiongate/internal/upstreamtest"
-	"github.com/actiongate/actiongate/runtime"
-	"github.com/actiongate/actiongate/runtime/egress"
 )
 
 // awsCase is one request-shape case of an AWS action: the input, the
@@ -72,102 +53,29 @@ var awsService = map[actiongate.ConnectorType]struct{ sdkID, signingName string 
 	actiongate.TypeAmazonComprehendMedical:            {"ComprehendMedical", "comprehendmedical"},
 }
 
-// endpoints gives per-service endpoints by SDK id, as AWS_ENDPOINT_URL_<ID>
-// does, through the SDK's config-source interface.
-type endpoints map[string]string
+// The server's own AWS credentials in these tests, which the fake STS lets
+// assume roles.
+const serverKeyID, serverSecretKey = "AKIAE2ESERVERCREDS01", "e2e-server-secret-access-key-00000000001"
 
-func (e endpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string) (string, bool, error) {
-	u, ok := e[sdkID]
-	return u, ok, nil
-}
-
-const (
-	serverKeyID  = "AKIASERVER0000000001"
-	serverSecret = "server-secret-access-key-0000000000000000"
-	roleARN      = "arn:aws:iam::111122223333:role/QuickSuiteActions"
-)
-
-// awsReceived is what the fake service received.
-type awsReceived struct {
-	method, path string
-	query        url.Values
-	header       http.Header
-	body         []byte
-	// problem says what is wrong with the signature or the framing; "" when
-	// nothing is.
-	problem string
-}
-
-// awsEnv is a runtime whose server credentials may assume roleARN at a
-// fake STS, with the endpoint of typ's service at a loopback fake.
-type awsEnv struct {
-	rt      *runtime.Runtime
-	sts     *upstreamtest.STSServer
-	conn    *actiongate.Connector
-	got     chan awsReceived
-	answers chan awsCase
-}
-
-func newAWSEnv(t *testing.T, typ actiongate.ConnectorType) *awsEnv {
-	t.Helper()
-	svc := awsService[typ]
-	sts := upstreamtest.NewSTSServer(t, upstreamtest.STSOptions{})
-	sts.AllowCaller(serverKeyID, serverSecret)
-	a := &awsEnv{sts: sts, got: make(chan awsReceived, 1), answers: make(chan awsCase, 1)}
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			t.Errorf("reading the body: %v", err)
-		}
-		rec := awsReceived{method: r.Method, path: r.URL.Path, query: r.URL.Query(), header: r.Header.Clone(), body: body}
-		rec.problem = checkSigV4(r, body, svc.signingName, sts)
-		if strings.Contains(r.Header.Get("Content-Encoding"), "aws-chunked") {
-			var problem string
-			rec.body, problem = decodeAWSChunked(body, r.Header)
-			rec.problem += problem
-		}
-		a.got <- rec
-		answer := <-a.answers
-		for k, v := range answer.answerHeader {
-			w.Header().Set(k, v)
-		}
-		w.WriteHeader(cmpOr(answer.status, http.StatusOK))
-		io.WriteString(w, answer.answer)
-	}))
-	t.Cleanup(srv.Close)
-	e := newEnv(t, srv)
-	e.rootsFromPEM(t, sts.CertPEM())
-	guard := egress.New(egress.Config{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, RootCAs: e.roots, RetryBase: time.Millisecond})
-	a.rt = runtime.New(runtime.Config{Store: e.store, Sealer: e.seal, Client: guard.Client(), Logger: slog.New(slog.DiscardHandler),
-		AWS: aws.Config{
-			Region:        "us-east-1",
-			Credentials:   credentials.NewStaticCredentialsProvider(serverKeyID, serverSecret, ""),
-			ConfigSources: []any{endpoints{"STS": sts.URL(), svc.sdkID: srv.URL}},
-		}})
-	a.conn = connector("c1", typ, actiongate.AuthConfig{Type: actiongate.AuthIAM, IAM: &actiongate.IAMAuth{RoleARN: roleARN}})
-	sts.AllowRole(roleARN, a.conn.ARN) // the trust policy's sts:ExternalId condition
-	return a
-}
-
-// invoke invokes action with input, the service answering answer, and
-// returns the request the service received.
-func (a *awsEnv) invoke(t *testing.T, action, input string, answer awsCase) (*actiongate.InvokeResult, awsReceived, error) {
-	t.Helper()
-	a.answers <- answer
-	res, err := a.rt.Invoke(t.Context(), actiongate.Call{Connector: a.conn, ActionID: action, Input: json.RawMessage(input), UserARN: alice})
-	var r awsReceived
-	select {
-	case r = <-a.got:
-	default: // the request never left
-		<-a.answers
+// awsServerEnv is the environment of a server whose AWS credentials are
+// serverKeyID's, with STS at sts and the SDK endpoint of each service (by
+// SDK id) overridden as AWS_ENDPOINT_URL_<ID> does, and no shared config.
+func awsServerEnv(t testing.TB, sts *upstreamtest.STSServer, endpoints map[string]string) []string {
+	empty := pemFile(t, nil)
+	env := []string{"AWS_ACCESS_KEY_ID=" + serverKeyID, "AWS_SECRET_ACCESS_KEY=" + serverSecretKey, "AWS_SESSION_TOKEN=",
+		"AWS_REGION=us-east-1", "AWS_ENDPOINT_URL_STS=" + sts.URL(), "AWS_CONFIG_FILE=" + empty, "AWS_SHARED_CREDENTIALS_FILE=" + empty,
+		"AWS_PROFILE=", "AWS_EC2_METADATA_DISABLED=true", "SSL_CERT_FILE=" + pemFile(t, sts.CertPEM())}
+	for id, u := range endpoints {
+		env = append(env, "AWS_ENDPOINT_URL_"+strings.ToUpper(strings.ReplaceAll(id, " ", "_"))+"="+u)
 	}
-	return res, r, err
+	return env
 }
 
-// testAWS invokes every case through the runtime with an IAM connector
-// against a loopback fake of typ's service, checks the request, its
-// signature with the role's credentials and the shaped output, and fails
-// when an action of typ has no case.
+// testAWS creates an IAM connector of typ whose role the server may assume
+// at a fake STS, invokes every case through the server against a loopback
+// fake of typ's service, and checks the request, its signature with the
+// role's credentials and the shaped output. It fails when an action of typ
+// has no case.
 func testAWS(t *testing.T, typ actiongate.ConnectorType, cases []awsCase) {
 	t.Helper()
 	ct, ok := catalog.Lookup(typ)
@@ -179,162 +87,72 @@ func testAWS(t *testing.T, typ actiongate.ConnectorType, cases []awsCase) {
 			t.Errorf("%s action %s has no request-shape case", typ, def.ID)
 		}
 	}
-	a := newAWSEnv(t, typ)
+	const id = "shapes"
+	role := "arn:aws:iam::" + account + ":role/QuickSuiteActions"
+	svc := awsService[typ]
+	sts := upstreamtest.NewSTSServer(t, upstreamtest.STSOptions{})
+	sts.AllowCaller(serverKeyID, serverSecretKey)
+	sts.AllowRole(role, connectorARN(id)) // the trust policy's sts:ExternalId condition
+	fake := upstreamtest.NewAWSService(t, sts, svc.signingName)
+	s := startServer(t, serverOptions{env: awsServerEnv(t, sts, map[string]string{svc.sdkID: fake.URL()}),
+		args: []string{"--egress-allow", "127.0.0.1/32"}})
+	admin := s.admin()
+	registerUsers(t, admin, "alice")
+	alice := user("alice")
+	createConnector(t, admin, id, types.ActionConnectorType(typ), iamAuth(role), alice)
+
+	x := s.adminExt()
 	for _, tc := range cases {
 		t.Run(tc.action, func(t *testing.T) {
-			res, r, err := a.invoke(t, tc.action, tc.input, tc)
-			if err != nil {
-				t.Fatalf("Invoke: %v", err)
+			n := len(fake.Requests())
+			fake.Answer(upstreamtest.AWSAnswer{Status: tc.status, Header: tc.answerHeader, Body: []byte(tc.answer)})
+			res := invoked(t, tc.action, x.invoke(t, id, tc.action, json.RawMessage(tc.input), alice))
+			seen := fake.Requests()[n:]
+			if len(seen) != 1 {
+				t.Fatalf("the service received %d requests, want 1", len(seen))
 			}
-			if r.problem != "" {
-				t.Error(r.problem)
+			r := seen[0]
+			if r.Problem != "" {
+				t.Error(r.Problem)
 			}
-			if r.method != tc.method || r.path != tc.path {
-				t.Errorf("request = %s %s, want %s %s", r.method, r.path, tc.method, tc.path)
+			if r.Method != tc.method || r.Path != tc.path {
+				t.Errorf("request = %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
 			}
 			wantQuery, err := url.ParseQuery(tc.query)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(wantQuery, r.query); diff != "" {
+			if diff := gocmp.Diff(wantQuery, r.Query); diff != "" {
 				t.Errorf("query (-want +got):\n%s", diff)
 			}
-			if g := r.header.Get("X-Amz-Target"); g != tc.target {
+			if g := r.Header.Get("X-Amz-Target"); g != tc.target {
 				t.Errorf("X-Amz-Target = %q, want %q", g, tc.target)
 			}
 			for k, v := range tc.header {
-				if g := r.header.Get(k); g != v {
+				if g := r.Header.Get(k); g != v {
 					t.Errorf("header %s = %q, want %q", k, g, v)
 				}
 			}
 			switch {
 			case tc.body == "":
-				if len(r.body) != 0 {
-					t.Errorf("request body %q; want none", r.body)
+				if len(r.Body) != 0 {
+					t.Errorf("request body %q; want none", r.Body)
 				}
 			case json.Valid([]byte(tc.body)):
-				if diff := cmp.Diff(decode(t, tc.body), decode(t, string(r.body))); diff != "" {
-					t.Errorf("body (-want +got):\n%s", diff)
-				}
-			case string(r.body) != tc.body:
-				t.Errorf("body = %q, want %q", r.body, tc.body)
+				jsonEqual(t, "body", r.Body, tc.body)
+			case string(r.Body) != tc.body:
+				t.Errorf("body = %q, want %q", r.Body, tc.body)
 			}
-			if res.UpstreamStatus != cmpOr(tc.status, http.StatusOK) {
+			if res.UpstreamStatus != cmp.Or(tc.status, http.StatusOK) {
 				t.Errorf("UpstreamStatus = %d", res.UpstreamStatus)
 			}
-			if diff := cmp.Diff(decode(t, tc.output), decode(t, string(res.Output))); diff != "" {
-				t.Errorf("Output (-want +got):\n%s", diff)
-			}
+			jsonEqual(t, "Output", res.Output, tc.output)
 		})
 	}
-	calls := a.sts.Calls()
-	if len(calls) != 1 || calls[0].RoleArn != roleARN || calls[0].ExternalId != a.conn.ARN || calls[0].Caller != serverKeyID {
-		t.Errorf("AssumeRole calls = %+v; want one, by the server, for %s with the connector's ARN as ExternalId", calls, roleARN)
+	calls := sts.Calls()
+	if len(calls) != 1 || calls[0].RoleArn != role || calls[0].ExternalId != connectorARN(id) || calls[0].Caller != serverKeyID {
+		t.Errorf("AssumeRole calls = %+v; want one, by the server, for %s with the connector's ARN as ExternalId", calls, role)
 	}
-}
-
-// checkSigV4 reports what is wrong with the signature of r: it must be made
-// with temporary credentials that the fake STS issued, carry their session
-// token, be scoped to us-east-1 and service, and match the signature the
-// SDK's signer makes of the same request with the same credentials.
-func checkSigV4(r *http.Request, body []byte, service string, sts *upstreamtest.STSServer) string {
-	auth := r.Header.Get("Authorization")
-	rest, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 Credential=")
-	if !ok {
-		return fmt.Sprintf("Authorization %q is not SigV4", auth)
-	}
-	scope, rest, _ := strings.Cut(rest, ", ")
-	parts := strings.Split(scope, "/")
-	if len(parts) != 5 || parts[2] != "us-east-1" || parts[3] != service || parts[4] != "aws4_request" {
-		return fmt.Sprintf("credential scope %q is not <key>/<date>/us-east-1/%s/aws4_request", scope, service)
-	}
-	secretKey, session, ok := sts.IssuedCredentials(parts[0])
-	if !ok {
-		return fmt.Sprintf("access key %s is not one the role's AssumeRole issued", parts[0])
-	}
-	if got := r.Header.Get("X-Amz-Security-Token"); got != session {
-		return "X-Amz-Security-Token is not the role's session token"
-	}
-	signedPart, _, _ := strings.Cut(rest, ", ")
-	signed, _ := strings.CutPrefix(signedPart, "SignedHeaders=")
-	req, err := http.NewRequest(r.Method, "https://"+r.Host+r.RequestURI, nil)
-	if err != nil {
-		return err.Error()
-	}
-	for h := range strings.SplitSeq(signed, ";") {
-		switch h {
-		case "host":
-		case "content-length":
-			req.ContentLength = r.ContentLength
-		default:
-			req.Header[http.CanonicalHeaderKey(h)] = r.Header.Values(h)
-		}
-	}
-	when, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
-	if err != nil {
-		return "X-Amz-Date is missing or malformed"
-	}
-	payload := r.Header.Get("X-Amz-Content-Sha256")
-	if payload == "" {
-		sum := sha256.Sum256(body)
-		payload = hex.EncodeToString(sum[:])
-	}
-	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = service == "s3" })
-	creds := aws.Credentials{AccessKeyID: parts[0], SecretAccessKey: secretKey, SessionToken: session}
-	if err := signer.SignHTTP(context.Background(), creds, req, payload, service, "us-east-1", when); err != nil {
-		return err.Error()
-	}
-	if want := req.Header.Get("Authorization"); want != auth {
-		return fmt.Sprintf("the signature does not verify:\n got  %s\n want %s", auth, want)
-	}
-	return ""
-}
-
-// decodeAWSChunked decodes an aws-chunked body with a trailing checksum
-// (S3 "Uploading objects with trailing checksums"), and reports what is
-// wrong with its framing, length or CRC32 checksum.
-func decodeAWSChunked(b []byte, h http.Header) ([]byte, string) {
-	br := bufio.NewReader(bytes.NewReader(b))
-	var data []byte
-	for {
-		line, err := br.ReadString('\n')
-		if err != nil {
-			return nil, "aws-chunked: no final chunk"
-		}
-		size, _, _ := strings.Cut(strings.TrimSpace(line), ";")
-		n, err := strconv.ParseInt(size, 16, 32)
-		if err != nil {
-			return nil, "aws-chunked: bad chunk size"
-		}
-		if n == 0 {
-			break
-		}
-		chunk := make([]byte, n+2)
-		if _, err := io.ReadFull(br, chunk); err != nil || !bytes.HasSuffix(chunk, []byte("\r\n")) {
-			return nil, "aws-chunked: bad chunk"
-		}
-		data = append(data, chunk[:n]...)
-	}
-	trailer := http.Header{}
-	for {
-		line, err := br.ReadString('\n')
-		line = strings.TrimSpace(line)
-		if line == "" || err != nil {
-			break
-		}
-		k, v, _ := strings.Cut(line, ":")
-		trailer.Set(k, v)
-	}
-	if h.Get("X-Amz-Decoded-Content-Length") != strconv.Itoa(len(data)) {
-		return data, "X-Amz-Decoded-Content-Length is not the content's length"
-	}
-	if name := h.Get("X-Amz-Trailer"); name != "" {
-		sum := binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(data))
-		if got := trailer.Get(name); name != "x-amz-checksum-crc32" || got != base64.StdEncoding.EncodeToString(sum) {
-			return data, fmt.Sprintf("trailing checksum %s = %q does not match the content", name, got)
-		}
-	}
-	return data, ""
 }
 
 // TestCatalogAmazonS3 checks the S3 actions against the Amazon S3 API
@@ -408,64 +226,6 @@ func TestCatalogAmazonS3(t *testing.T) {
 			output: `{"ContentLength":857,"ContentType":"text/csv","ETag":"\"599bab3ed2c697f1d26842727561fd94\"","LastModified":"2024-04-01T12:00:00Z",` +
 				`"Metadata":{"owner":"finance"},"StorageClass":"STANDARD_IA"}`},
 	})
-}
-
-// TestAWSErrorAnswer checks that an error answer of an AWS service is a
-// KindUpstream error with the service's status, code and message, through
-// the SDK (S3's XML errors) and without it (awsJson1_1 errors).
-func TestAWSErrorAnswer(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		typ           actiongate.ConnectorType
-		action, input string
-		answer        awsCase
-		status        int
-		message       string
-	}{
-		{actiongate.TypeAmazonS3, "ListObjectsV2", `{"Bucket":"amzn-s3-demo-missing"}`, awsCase{status: http.StatusNotFound,
-			answerHeader: map[string]string{"Content-Type": "application/xml"},
-			answer: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message>` +
-				`<BucketName>amzn-s3-demo-missing</BucketName><RequestId>4442587FB7D0A2F9</RequestId></Error>`},
-			http.StatusNotFound, "NoSuchBucket: The specified bucket does not exist"},
-		{actiongate.TypeAmazonComprehend, "DetectDominantLanguage", `{"Text":"Bonjour"}`, awsCase{status: http.StatusBadRequest,
-			answerHeader: map[string]string{"Content-Type": "application/x-amz-json-1.1"},
-			answer:       `{"__type":"TextSizeLimitExceededException","Message":"Input text size exceeds limit."}`},
-			http.StatusBadRequest, "TextSizeLimitExceededException: Input text size exceeds limit."},
-		{actiongate.TypeAmazonTextract, "DetectDocumentText", `{"Document":{"S3Object":{"Bucket":"docs","Name":"scan.png"}}}`, awsCase{status: http.StatusBadRequest,
-			answerHeader: map[string]string{"Content-Type": "application/x-amz-json-1.1"},
-			answer:       `{"__type":"com.amazonaws.textract#InvalidS3ObjectException","Message":"Unable to get object metadata from S3. Check object key, region and/or access permissions."}`},
-			http.StatusBadRequest, "InvalidS3ObjectException: Unable to get object metadata from S3."},
-	}
-	for _, tt := range tests {
-		t.Run(string(tt.typ), func(t *testing.T) {
-			t.Parallel()
-			a := newAWSEnv(t, tt.typ)
-			_, r, err := a.invoke(t, tt.action, tt.input, tt.answer)
-			if r.problem != "" {
-				t.Error(r.problem)
-			}
-			var e *actiongate.Error
-			if !errors.As(err, &e) || e.Kind != actiongate.KindUpstream || e.Upstream == nil || e.Upstream.UpstreamStatus != tt.status ||
-				!strings.Contains(e.Message, tt.message) {
-				t.Fatalf("err = %#v; want KindUpstream, status %d, message with %q", err, tt.status, tt.message)
-			}
-			if strings.Contains(e.Message, serverSecret) || strings.Contains(string(e.Upstream.Output), "Secret") {
-				t.Errorf("the error tells a secret: %s %s", e.Message, e.Upstream.Output)
-			}
-		})
-	}
-}
-
-// TestAWSRoleRefused checks that a role the server may not assume fails the
-// action with the STS answer, before any call to the service.
-func TestAWSRoleRefused(t *testing.T) {
-	t.Parallel()
-	a := newAWSEnv(t, actiongate.TypeAmazonComprehend)
-	a.conn.Auth.IAM.RoleARN = "arn:aws:iam::111122223333:role/NotTrusted"
-	_, r, err := a.invoke(t, "DetectDominantLanguage", `{"Text":"Bonjour"}`, awsCase{})
-	if actiongate.KindOf(err) != actiongate.KindUpstream || !strings.Contains(err.Error(), "AccessDenied") || r.method != "" {
-		t.Errorf("err = %v, request %s; want the STS AccessDenied and no request", err, r.method)
-	}
 }
 
 // TestCatalogAmazonBedrockRuntime checks the Bedrock Runtime actions against
