@@ -9,13 +9,16 @@ package catalog
 
 import "github.com/actiongate/actiongate"
 
-// Action is an action definition. Exactly one of Request and AWS says how it
-// is performed: AWS is set for the actions of the AMAZON_* types and
-// Request, then zero, for every other.
+// Action is an action definition. Exactly one of Request, AWS and Flow says
+// how it is performed: AWS is set for the actions of the AMAZON_* types;
+// Flow names the few actions that take several requests, which package
+// runtime performs in code; Request describes every other, and is zero
+// when another is set.
 type Action struct {
 	actiongate.Action
 	Request Request
 	AWS     *AWSOperation
+	Flow    string
 }
 
 // Request says how an action's input, a JSON object, becomes the upstream
@@ -32,10 +35,49 @@ type Request struct {
 	// Header maps request header names to the input members that give their
 	// values; absent members are left out.
 	Header map[string]string
+	// FixedQuery holds query parameters sent as they are, such as the
+	// content type a search action is confined to.
+	FixedQuery map[string]string
+	// FixedHeader holds request headers sent as they are, such as Jira's
+	// X-Atlassian-Token on uploads.
+	FixedHeader map[string]string
 	// Body names the input member sent as the JSON request body; "" sends no
 	// body.
 	Body string
+	// File names the input member holding a file (see FileSchema), sent as
+	// the raw request body with its content type, or as the file part of
+	// Form. At most one of Body and File is set.
+	File string
+	// Form, when set, sends a multipart/form-data body (RFC 7578) of the
+	// fields and, last, the file named by File.
+	Form *Form
 }
+
+// Form is a multipart/form-data request body.
+type Form struct {
+	// Fields maps form field names to the input members that give their
+	// values; absent members are left out. Fields come first, by name.
+	Fields map[string]string
+	// FilePart is the name of the part holding the file, which comes last
+	// (ServiceNow requires it so).
+	FilePart string
+}
+
+// A file in an action's input is an object of these members, the same as
+// the Output of an action that answers with a file:
+//
+//	Body         the content: text, or base64 when Encoding is "base64"
+//	Encoding     "base64" or absent
+//	ContentType  the media type; application/octet-stream when absent
+//	FileName     the file's name, for multipart uploads
+//
+// FileSchema is its JSON Schema, which a type's file member refers to with
+// "$ref": "#/$defs/file" after defining it under "$defs".
+const FileSchema = `{"type":"object","additionalProperties":false,"required":["Body"],"properties":{` +
+	`"Body":{"type":"string","description":"The content: text, or base64 when Encoding is base64."},` +
+	`"Encoding":{"enum":["base64"],"description":"base64 when Body is base64-encoded bytes."},` +
+	`"ContentType":{"type":"string","maxLength":255,"description":"The media type; application/octet-stream when absent."},` +
+	`"FileName":{"type":"string","minLength":1,"maxLength":255,"description":"The file's name."}}}`
 
 // AWSOperation is an operation of an AWS service, called with the temporary
 // credentials of an IAM connector's role. The action's input members are the

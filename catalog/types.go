@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
+	"net/http"
 	"reflect"
 	"regexp"
 	"slices"
@@ -30,6 +32,11 @@ type Type struct {
 	// Docs is the address of the vendor's API reference the definitions
 	// follow.
 	Docs string
+	// OKMember names a boolean member of the type's JSON answers that is
+	// false when the call failed, even with a success status (Slack's "ok");
+	// ErrorMember then names the member that says why. "" when the status
+	// alone tells.
+	OKMember, ErrorMember string
 	// Actions are in the order of the type's file, ids unique.
 	Actions []Action
 }
@@ -92,8 +99,10 @@ type file struct {
 		Method string `json:"method"`
 		Path   string `json:"path"`
 	} `json:"verify"`
-	Docs    string       `json:"docs"`
-	Actions []fileAction `json:"actions"`
+	Docs        string       `json:"docs"`
+	OKMember    string       `json:"okMember"`
+	ErrorMember string       `json:"errorMember"`
+	Actions     []fileAction `json:"actions"`
 }
 
 type fileAction struct {
@@ -107,16 +116,25 @@ type fileAction struct {
 	Input json.RawMessage `json:"input"`
 	// Request is set for an HTTP action, AWS for an AWS operation.
 	Request *struct {
-		Method string            `json:"method"`
-		Path   string            `json:"path"`
-		Query  map[string]string `json:"query"`
-		Header map[string]string `json:"header"`
-		Body   string            `json:"body"`
+		Method      string            `json:"method"`
+		Path        string            `json:"path"`
+		Query       map[string]string `json:"query"`
+		Header      map[string]string `json:"header"`
+		FixedQuery  map[string]string `json:"fixedQuery"`
+		FixedHeader map[string]string `json:"fixedHeader"`
+		Body        string            `json:"body"`
+		File        string            `json:"file"`
+		Form        *struct {
+			Fields   map[string]string `json:"fields"`
+			FilePart string            `json:"filePart"`
+		} `json:"form"`
 	} `json:"request"`
 	AWS *struct {
 		Service   string `json:"service"`
 		Operation string `json:"operation"`
 	} `json:"aws"`
+	// Flow names a flow of several requests that package runtime performs.
+	Flow string `json:"flow"`
 }
 
 // load parses and checks every types/*.json file of fsys.
@@ -154,33 +172,55 @@ func parse(b []byte) (*Type, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, err
 	}
-	t := &Type{Type: f.Type, Auth: f.AuthTypes, Docs: f.Docs}
+	t := &Type{Type: f.Type, Auth: f.AuthTypes, Docs: f.Docs, OKMember: f.OKMember, ErrorMember: f.ErrorMember}
 	if f.Verify != nil {
 		t.Verify = &Verification{Method: f.Verify.Method, Path: f.Verify.Path}
 	}
 	for _, a := range f.Actions {
+		input := a.Input
+		if a.Request != nil && a.Request.File != "" {
+			var err error
+			if input, err = withFileSchema(input); err != nil {
+				return nil, fmt.Errorf("action %s: input schema: %w", a.ID, err)
+			}
+		}
 		var compact bytes.Buffer
-		if err := json.Compact(&compact, a.Input); err != nil {
+		if err := json.Compact(&compact, input); err != nil {
 			return nil, fmt.Errorf("action %s: input schema: %w", a.ID, err)
 		}
 		if a.Class != "READ" && a.Class != "WRITE" {
 			return nil, fmt.Errorf("action %s: class %q is neither READ nor WRITE", a.ID, a.Class)
 		}
-		if (a.Request == nil) == (a.AWS == nil) {
-			return nil, fmt.Errorf("action %s: needs exactly one of request and aws", a.ID)
+		if n := count(a.Request != nil, a.AWS != nil, a.Flow != ""); n != 1 {
+			return nil, fmt.Errorf("action %s: needs exactly one of request, aws and flow", a.ID)
 		}
 		def := Action{Action: actiongate.Action{ID: a.ID, Name: a.Name, Description: a.Description, Write: a.Class == "WRITE", InputSchema: compact.Bytes()}}
 		if r := a.Request; r != nil {
-			def.Request = Request{Method: r.Method, Path: r.Path, Query: r.Query, Header: r.Header, Body: r.Body}
-		} else {
+			def.Request = Request{Method: r.Method, Path: r.Path, Query: r.Query, Header: r.Header, FixedQuery: r.FixedQuery, FixedHeader: r.FixedHeader, Body: r.Body, File: r.File}
+			if r.Form != nil {
+				def.Request.Form = &Form{Fields: r.Form.Fields, FilePart: r.Form.FilePart}
+			}
+		} else if a.AWS != nil {
 			def.AWS = &AWSOperation{Service: a.AWS.Service, Operation: a.AWS.Operation}
 		}
+		def.Flow = a.Flow
 		t.Actions = append(t.Actions, def)
 	}
 	if err := check(t); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// count returns how many of bs are true.
+func count(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 var (
@@ -190,6 +230,8 @@ var (
 	// pathParam is a {name} segment of a path template, as runtime reads it.
 	pathParam = regexp.MustCompile(`\{([^{}/]+)\}`)
 	methods   = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
+	// ownHeaders are the headers the runtime sets on every request.
+	ownHeaders = []string{"Authorization", "Accept", "Content-Type", "Content-Length", "Host", "Cookie"}
 )
 
 // check enforces the rules every definition of t follows: a known type and
@@ -198,7 +240,8 @@ var (
 // that compiles (draft 2020-12, nothing fetched) and is an object schema.
 // HTTP actions: a valid method, with GET only for reads and PUT, PATCH and
 // DELETE only for writes; every {param} of the path a required string or
-// number property; every query, header and body member a property. AWS
+// number property; every query, header, body and form member a property; a
+// JSON body or a file (FileSchema), not both, and none with GET. AWS
 // actions (those of the AMAZON_* types, and only those): the type's service,
 // the operation named by the id, PascalCase members.
 func check(t *Type) error {
@@ -225,6 +268,9 @@ func check(t *Type) error {
 	if v := t.Verify; v != nil && (!slices.Contains(methods, v.Method) || !strings.HasPrefix(v.Path, "/") || pathParam.MatchString(v.Path)) {
 		return fmt.Errorf("type %s: the verification request needs a method and a path without parameters", t.Type)
 	}
+	if (t.OKMember == "") != (t.ErrorMember == "") {
+		return fmt.Errorf("type %s: okMember and errorMember go together", t.Type)
+	}
 	if len(t.Actions) == 0 {
 		return fmt.Errorf("type %s has no actions", t.Type)
 	}
@@ -250,6 +296,7 @@ type inputSchema struct {
 	Required   []string `json:"required"`
 	Properties map[string]struct {
 		Type string `json:"type"`
+		Ref  string `json:"$ref"`
 	} `json:"properties"`
 }
 
@@ -269,8 +316,11 @@ func checkAction(a Action, service string) error {
 	if service != "" {
 		return checkAWS(a, service, s)
 	}
-	if a.AWS != nil {
+	switch {
+	case a.AWS != nil:
 		return fmt.Errorf("only the actions of AMAZON_* types call AWS operations")
+	case a.Flow != "":
+		return nil
 	}
 	return checkRequest(a, s)
 }
@@ -282,7 +332,7 @@ var memberName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 func checkAWS(a Action, service string, s inputSchema) error {
 	op := a.AWS
 	switch {
-	case op == nil || !reflect.ValueOf(a.Request).IsZero():
+	case op == nil || !reflect.ValueOf(a.Request).IsZero() || a.Flow != "":
 		return fmt.Errorf("an action of an AMAZON_* type calls an AWS operation and sends no HTTP request")
 	case op.Service != service:
 		return fmt.Errorf("service %q is not %q, the service of the type", op.Service, service)
@@ -323,6 +373,20 @@ func checkRequest(a Action, s inputSchema) error {
 			return fmt.Errorf("path parameter {%s} must be a required string or number property", m[1])
 		}
 	}
+	switch {
+	case r.Body != "" && r.File != "":
+		return fmt.Errorf("a request has a JSON body or a file, not both")
+	case r.Form != nil && (r.File == "" || r.Form.FilePart == ""):
+		return fmt.Errorf("a form names its file member and file part")
+	case r.File != "" && r.Method == "GET":
+		return fmt.Errorf("a GET request has no body")
+	case slices.ContainsFunc(slices.Collect(maps.Keys(r.FixedHeader)), func(h string) bool {
+		return slices.Contains(ownHeaders, http.CanonicalHeaderKey(h))
+	}):
+		return fmt.Errorf("a fixed header may not be one the runtime sets: %v", ownHeaders)
+	case r.File != "" && s.Properties[r.File].Ref != "#/$defs/file":
+		return fmt.Errorf("file member %q must be {\"$ref\": \"#/$defs/file\"}", r.File)
+	}
 	members := make([]string, 0, len(r.Query)+len(r.Header)+1)
 	for _, m := range r.Query {
 		members = append(members, m)
@@ -333,12 +397,31 @@ func checkRequest(a Action, s inputSchema) error {
 	if r.Body != "" {
 		members = append(members, r.Body)
 	}
+	if r.Form != nil {
+		for _, m := range r.Form.Fields {
+			members = append(members, m)
+		}
+	}
 	for _, m := range members {
 		if _, ok := s.Properties[m]; !ok {
 			return fmt.Errorf("member %q of the request is not a property of the input schema", m)
 		}
 	}
 	return nil
+}
+
+// withFileSchema adds FileSchema to an input schema as $defs.file, which
+// the schema's file member refers to.
+func withFileSchema(schema json.RawMessage) (json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(schema, &m); err != nil {
+		return nil, err
+	}
+	if _, ok := m["$defs"]; ok {
+		return nil, fmt.Errorf("$defs is reserved for the file schema")
+	}
+	m["$defs"] = json.RawMessage(`{"file":` + FileSchema + `}`)
+	return json.Marshal(m)
 }
 
 // compile compiles an input schema as the runtime does: draft 2020-12, no

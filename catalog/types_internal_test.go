@@ -78,11 +78,52 @@ func TestCheckRefusesAWS(t *testing.T) {
 		{"operation not the id", `"operation":"ListObjectsV2"`, `"operation":"ListObjects"`, "operation names"},
 		{"camelCase member", `"MaxKeys":{`, `"maxKeys":{`, "PascalCase"},
 		{"required unknown", `"required":["Bucket"]`, `"required":["Bucket","Key"]`, "not a property"},
-		{"request and aws", `"aws":{`, `"request":{"method":"GET","path":"/"},"aws":{`, "exactly one of request and aws"},
-		{"neither", `"aws":{"service":"s3","operation":"ListObjectsV2"},`, ``, "exactly one of request and aws"},
+		{"request and aws", `"aws":{`, `"request":{"method":"GET","path":"/"},"aws":{`, "exactly one of request, aws and flow"},
+		{"neither", `"aws":{"service":"s3","operation":"ListObjectsV2"},`, ``, "exactly one of request, aws and flow"},
 		{"request only", `"aws":{"service":"s3","operation":"ListObjectsV2"}`, `"request":{"method":"GET","path":"/"}`, "calls an AWS operation"},
 		{"IAM for a SaaS type", `"type":"AMAZON_S3","authTypes":["IAM"]`, `"type":"JIRA_CLOUD","authTypes":["API_KEY","IAM"]`, "cannot accept IAM"},
 		{"aws for a SaaS type", `"type":"AMAZON_S3","authTypes":["IAM"]`, `"type":"JIRA_CLOUD","authTypes":["API_KEY"]`, "only the actions of AMAZON_* types"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if !strings.Contains(good, tt.old) {
+				t.Fatalf("the good definition has no %s", tt.old)
+			}
+			_, err := parse([]byte(strings.Replace(good, tt.old, tt.new, 1)))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestCheckRefusesUploads feeds check upload definitions that break each
+// rule of files and forms.
+func TestCheckRefusesUploads(t *testing.T) {
+	t.Parallel()
+	const good = `{"type":"JIRA_CLOUD","authTypes":["API_KEY"],"actions":[
+		{"id":"AddAttachment","name":"Add attachment","description":"Attaches a file.","class":"WRITE",
+		 "request":{"method":"POST","path":"/rest/api/3/issue/{issueIdOrKey}/attachments","fixedHeader":{"X-Atlassian-Token":"no-check"},
+		  "file":"file","form":{"fields":{"comment":"comment"},"filePart":"file"}},
+		 "input":{"type":"object","additionalProperties":false,"required":["issueIdOrKey","file"],
+		  "properties":{"issueIdOrKey":{"type":"string"},"comment":{"type":"string"},"file":{"$ref":"#/$defs/file"}}}}]}`
+	typ, err := parse([]byte(good))
+	if err != nil {
+		t.Fatalf("the good definition is refused: %v", err)
+	}
+	if s := string(typ.Actions[0].InputSchema); !strings.Contains(s, `"$defs":{"file":{`) {
+		t.Errorf("the input schema does not define the file: %s", s)
+	}
+	tests := []struct{ name, old, new, want string }{
+		{"file not the file schema", `"file":{"$ref":"#/$defs/file"}`, `"file":{"type":"object"}`, "must be"},
+		{"file and body", `"file":"file",`, `"file":"file","body":"comment",`, "not both"},
+		{"form without a part", `"filePart":"file"`, `"filePart":""`, "file part"},
+		{"form without a file", `"file":"file",`, ``, "input schema"},
+		{"form field unknown", `{"comment":"comment"}`, `{"comment":"note"}`, "not a property"},
+		{"file on GET", `"method":"POST","path":"/rest/api/3/issue/{issueIdOrKey}/attachments"`, `"method":"GET","path":"/rest/api/3/issue/{issueIdOrKey}/attachments"`, "READ action"},
+		{"fixed credentials", `"X-Atlassian-Token":"no-check"`, `"authorization":"Basic x"`, "fixed header"},
+		{"own $defs", `"additionalProperties":false,`, `"additionalProperties":false,"$defs":{},`, "reserved"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

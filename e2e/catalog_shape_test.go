@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -44,8 +46,15 @@ type shape struct {
 	// header holds request headers the upstream must receive besides the
 	// authorization.
 	header map[string]string
-	// body is the JSON the upstream must receive; "" for no body.
+	// body is the JSON the upstream must receive; "" for no body, or for
+	// the body given by raw or form.
 	body string
+	// raw is the exact body of a file upload, whose Content-Type header
+	// says the type.
+	raw string
+	// form is a multipart/form-data body the upstream must receive, its
+	// parts in order.
+	form []formPart
 	// status, contentType and answer are the upstream's answer; status 0 is
 	// 200 and contentType "" is application/json.
 	status      int
@@ -53,6 +62,12 @@ type shape struct {
 	answer      string
 	// output is the invocation's expected Output; "" means answer itself.
 	output string
+}
+
+// formPart is a part of a multipart/form-data body: a field, or a file
+// when fileName is set.
+type formPart struct {
+	name, fileName, contentType, content string
 }
 
 // auth says how a type's connector authenticates in its shape test.
@@ -121,8 +136,8 @@ func (u *shapeUpstream) requests() []seenRequest {
 // testShapes creates a connector of typ authenticated by a, whose base
 // endpoint is a loopback upstream at basePath, invokes every case through
 // the server as a signed-in user, and checks the request the upstream
-// received and the invocation's Output. It fails when an action of typ has
-// no case or typ does not accept a.
+// received and the invocation's Output. It fails when an action of typ that
+// sends one request (not a flow) has no case, or typ does not accept a.
 func testShapes(t *testing.T, typ actiongate.ConnectorType, a auth, basePath string, cases []shape) {
 	t.Helper()
 	ct, ok := catalog.Lookup(typ)
@@ -130,7 +145,7 @@ func testShapes(t *testing.T, typ actiongate.ConnectorType, a auth, basePath str
 		t.Fatalf("the catalog has no %s", typ)
 	}
 	for _, def := range ct.Actions {
-		if !slices.ContainsFunc(cases, func(c shape) bool { return c.action == def.ID }) {
+		if def.Flow == "" && !slices.ContainsFunc(cases, func(c shape) bool { return c.action == def.ID }) {
 			t.Errorf("%s action %s has no request-shape case", typ, def.ID)
 		}
 	}
@@ -204,11 +219,20 @@ func testShapes(t *testing.T, typ actiongate.ConnectorType, a auth, basePath str
 					t.Errorf("header %s = %q, want %q", k, g, v)
 				}
 			}
-			if tc.body == "" {
+			switch {
+			case tc.form != nil:
+				if diff := gocmp.Diff(tc.form, formParts(t, r), gocmp.AllowUnexported(formPart{})); diff != "" {
+					t.Errorf("form (-want +got):\n%s", diff)
+				}
+			case tc.raw != "":
+				if r.Body != tc.raw {
+					t.Errorf("body = %q, want %q", r.Body, tc.raw)
+				}
+			case tc.body == "":
 				if len(r.Body) != 0 || r.Header.Get("Content-Type") != "" {
 					t.Errorf("request has a body (%s) %q; want none", r.Header.Get("Content-Type"), r.Body)
 				}
-			} else {
+			default:
 				if ct := r.Header.Get("Content-Type"); ct != "application/json" {
 					t.Errorf("Content-Type = %q, want application/json", ct)
 				}
@@ -226,6 +250,35 @@ func testShapes(t *testing.T, typ actiongate.ConnectorType, a auth, basePath str
 			}
 			jsonEqual(t, "Output", res.Output, want)
 		})
+	}
+}
+
+// formParts reads the multipart/form-data body of r.
+func formParts(t *testing.T, r seenRequest) []formPart {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		t.Fatalf("Content-Type = %q, want multipart/form-data", r.Header.Get("Content-Type"))
+	}
+	mr := multipart.NewReader(strings.NewReader(r.Body), params["boundary"])
+	var parts []formPart
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return parts
+		}
+		if err != nil {
+			t.Fatalf("reading the form: %v", err)
+		}
+		content, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatalf("reading the form: %v", err)
+		}
+		part := formPart{name: p.FormName(), fileName: p.FileName(), content: string(content)}
+		if part.fileName != "" {
+			part.contentType = p.Header.Get("Content-Type")
+		}
+		parts = append(parts, part)
 	}
 }
 

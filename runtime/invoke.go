@@ -2,18 +2,23 @@ package runtime
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/actiongate/actiongate"
 	"github.com/actiongate/actiongate/catalog"
@@ -42,8 +47,11 @@ func (r *Runtime) Invoke(ctx context.Context, call actiongate.Call) (*actiongate
 	if err := r.schemas.validate(def.InputSchema, in); err != nil {
 		return nil, err
 	}
-	if def.AWS != nil {
+	switch {
+	case def.AWS != nil:
 		return r.invokeAWS(ctx, c, def, in, start)
+	case def.Flow != "":
+		return r.invokeFlow(ctx, call, def, in, start)
 	}
 	var input map[string]any
 	dec := json.NewDecoder(bytes.NewReader(in))
@@ -60,40 +68,102 @@ func (r *Runtime) Invoke(ctx context.Context, call actiongate.Call) (*actiongate
 	if err != nil {
 		return nil, err
 	}
-	secrets, err := r.authenticate(ctx, c, call.UserARN, req)
+	a, err := r.send(ctx, call, req, true)
 	if err != nil {
 		return nil, err
 	}
+	return r.result(c, def.ID, a, start)
+}
+
+// answer is what an upstream answered, read in full.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+	// secrets are the credentials the request carried, which the answer
+	// must not hand back.
+	secrets [][]byte
+}
+
+// send sends req for call, with the connector's credentials when
+// authenticated, and reads the answer, at most maxOutput bytes of it.
+func (r *Runtime) send(ctx context.Context, call actiongate.Call, req *http.Request, authenticated bool) (answer, error) {
+	c := call.Connector
+	var secrets [][]byte
+	if authenticated {
+		var err error
+		if secrets, err = r.authenticate(ctx, c, call.UserARN, req); err != nil {
+			return answer{}, err
+		}
+	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		r.log.WarnContext(ctx, "invoking an action", "account_id", c.AccountID, "connector_id", c.ID, "action", def.ID, "err", err)
-		return nil, unreachable()
+		r.log.WarnContext(ctx, "invoking an action", "account_id", c.AccountID, "connector_id", c.ID, "action", call.ActionID, "err", err)
+		return answer{}, unreachable()
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(r.maxOutput)+1))
 	if err != nil && !errors.Is(err, egress.ErrTooLarge) {
-		r.log.WarnContext(ctx, "reading an action's answer", "account_id", c.AccountID, "connector_id", c.ID, "action", def.ID, "err", err)
-		return nil, unreachable()
+		r.log.WarnContext(ctx, "reading an action's answer", "account_id", c.AccountID, "connector_id", c.ID, "action", call.ActionID, "err", err)
+		return answer{}, unreachable()
 	}
 	if err != nil || len(body) > r.maxOutput {
-		return nil, actiongate.Errorf(actiongate.KindUpstream, "The upstream answer is larger than %d bytes.", r.maxOutput)
+		return answer{}, actiongate.Errorf(actiongate.KindUpstream, "The upstream answer is larger than %d bytes.", r.maxOutput)
 	}
+	return answer{status: resp.StatusCode, header: resp.Header, body: body, secrets: secrets}, nil
+}
+
+// result is the invocation's result of action id answered by a. A status
+// of 400 or more, or an answer whose type's OK member is false, is a
+// KindUpstream error carrying the answer.
+func (r *Runtime) result(c *actiongate.Connector, id string, a answer, start time.Time) (*actiongate.InvokeResult, error) {
 	res := &actiongate.InvokeResult{
-		ActionID:       def.ID,
-		UpstreamStatus: resp.StatusCode,
-		Headers:        passedHeaders(resp.Header, secrets),
-		Output:         shape(resp.Header.Get("Content-Type"), redact(body, secrets)),
+		ActionID:       id,
+		UpstreamStatus: a.status,
+		Headers:        passedHeaders(a.header, a.secrets),
+		Output:         shape(a.header.Get("Content-Type"), redact(a.body, a.secrets)),
 		Duration:       r.now().Sub(start),
 	}
-	if resp.StatusCode >= 400 {
+	if a.status >= 400 {
 		return nil, &actiongate.Error{
 			Kind:     actiongate.KindUpstream,
-			Message:  fmt.Sprintf("The upstream service answered %d %s.", resp.StatusCode, http.StatusText(resp.StatusCode)),
+			Message:  fmt.Sprintf("The upstream service answered %d %s.", a.status, http.StatusText(a.status)),
+			Upstream: res,
+		}
+	}
+	if reason, failed := notOK(c.Type, res.Output); failed {
+		return nil, &actiongate.Error{
+			Kind:     actiongate.KindUpstream,
+			Message:  fmt.Sprintf("The upstream service refused the call: %s.", reason),
 			Upstream: res,
 		}
 	}
 	return res, nil
 }
+
+// notOK reports whether output, the answer of an action of connector type
+// t, says the call failed although its status did not: the type names an
+// OK member (Slack's "ok") and the answer has it false. The reason is the
+// answer's error member, reduced to a short code.
+func notOK(t actiongate.ConnectorType, output json.RawMessage) (reason string, failed bool) {
+	ct, ok := catalog.Lookup(t)
+	if !ok || ct.OKMember == "" || output == nil {
+		return "", false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(output, &m) != nil || string(m[ct.OKMember]) != "false" {
+		return "", false
+	}
+	var code string
+	json.Unmarshal(m[ct.ErrorMember], &code)
+	if !errorCode.MatchString(code) {
+		code = "unknown error"
+	}
+	return code, true
+}
+
+// errorCode is the form of an error code worth repeating in a message.
+var errorCode = regexp.MustCompile(`^[a-z0-9_.]{1,64}$`)
 
 // httpRequestID is the built-in action of every GENERIC_HTTP connector.
 const httpRequestID = "HttpRequest"
@@ -246,6 +316,9 @@ func templateRequest(ctx context.Context, base string, t catalog.Request, in map
 		return nil, actiongate.Errorf(actiongate.KindInvalid, "The action's path is not valid.")
 	}
 	q := out.Query()
+	for param, value := range t.FixedQuery {
+		q.Set(param, value)
+	}
 	for param, member := range t.Query {
 		switch v := in[member].(type) {
 		case nil:
@@ -258,22 +331,21 @@ func templateRequest(ctx context.Context, base string, t catalog.Request, in map
 		}
 	}
 	out.RawQuery = q.Encode()
-	var body io.Reader
-	if v, ok := in[t.Body]; ok && t.Body != "" {
-		j, err := json.Marshal(v)
-		if err != nil {
-			return nil, actiongate.Errorf(actiongate.KindInvalid, "Input.%s must be JSON.", t.Body)
-		}
-		body = bytes.NewReader(j)
+	body, contentType, err := requestBody(t, in)
+	if err != nil {
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, t.Method, out.String(), body)
 	if err != nil {
 		return nil, actiongate.Errorf(actiongate.KindInvalid, "Input does not make a valid HTTP request.")
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
+	for header, value := range t.FixedHeader {
+		req.Header.Set(header, value)
+	}
 	for header, member := range t.Header {
 		if v, ok := in[member]; ok && v != nil {
 			if err := setHeader(req, header, text(v)); err != nil {
@@ -282,6 +354,82 @@ func templateRequest(ctx context.Context, base string, t catalog.Request, in map
 		}
 	}
 	return req, nil
+}
+
+// requestBody builds the body of a defined action and its content type: the
+// JSON of the Body member, the bytes of the File member, or a form of the
+// Form fields and the file; nil when the action sends none or its member is
+// absent.
+func requestBody(t catalog.Request, in map[string]any) (io.Reader, string, error) {
+	switch {
+	case t.Body != "":
+		v, ok := in[t.Body]
+		if !ok {
+			return nil, "", nil
+		}
+		j, err := json.Marshal(v)
+		if err != nil {
+			return nil, "", actiongate.Errorf(actiongate.KindInvalid, "Input.%s must be JSON.", t.Body)
+		}
+		return bytes.NewReader(j), "application/json", nil
+	case t.File == "":
+		return nil, "", nil
+	}
+	f, err := fileOf(in, t.File)
+	if err != nil {
+		return nil, "", err
+	}
+	if t.Form == nil {
+		return bytes.NewReader(f.data), f.contentType, nil
+	}
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for _, name := range slices.Sorted(maps.Keys(t.Form.Fields)) {
+		if v, ok := in[t.Form.Fields[name]]; ok && v != nil {
+			w.WriteField(name, text(v))
+		}
+	}
+	disposition := map[string]string{"name": t.Form.FilePart, "filename": cmp.Or(f.name, "file")}
+	part, err := w.CreatePart(textproto.MIMEHeader{
+		"Content-Disposition": {mime.FormatMediaType("form-data", disposition)},
+		"Content-Type":        {f.contentType},
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	part.Write(f.data)
+	if err := w.Close(); err != nil {
+		return nil, "", err
+	}
+	return &b, w.FormDataContentType(), nil
+}
+
+// file is a file of an action's input (catalog.FileSchema), decoded.
+type file struct {
+	name, contentType string
+	data              []byte
+}
+
+// fileOf decodes the file in the input member, which the input schema
+// requires to be a file object.
+func fileOf(in map[string]any, member string) (file, error) {
+	m, ok := in[member].(map[string]any)
+	if !ok {
+		return file{}, actiongate.Errorf(actiongate.KindInvalid, "Input.%s is required: a file as {\"Body\", \"Encoding\", \"ContentType\", \"FileName\"}.", member)
+	}
+	f := file{data: []byte(m["Body"].(string))}
+	f.name, _ = m["FileName"].(string)
+	f.contentType, _ = m["ContentType"].(string)
+	if _, _, err := mime.ParseMediaType(f.contentType); err != nil {
+		f.contentType = "application/octet-stream"
+	}
+	if m["Encoding"] == "base64" {
+		var err error
+		if f.data, err = base64.StdEncoding.DecodeString(m["Body"].(string)); err != nil {
+			return file{}, actiongate.Errorf(actiongate.KindInvalid, "Input.%s.Body is not valid base64.", member)
+		}
+	}
+	return f, nil
 }
 
 // text renders an input value as it goes into a path, query or header:
