@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -64,7 +63,8 @@ func (r *Runtime) Verify(ctx context.Context, c *actiongate.Connector) error {
 }
 
 // verifyRequest sends the verification request v with c's credentials and
-// expects a 2xx answer. v's path may carry a query.
+// expects a 2xx answer that its type does not call a failure. v's path may
+// carry a query.
 func (r *Runtime) verifyRequest(ctx context.Context, c *actiongate.Connector, v *catalog.Verification) error {
 	path, query, _ := strings.Cut(v.Path, "?")
 	req, err := templateRequest(ctx, c.Auth.BaseEndpoint(), catalog.Request{Method: v.Method, Path: path}, map[string]any{})
@@ -72,19 +72,16 @@ func (r *Runtime) verifyRequest(ctx context.Context, c *actiongate.Connector, v 
 		return err
 	}
 	req.URL.RawQuery = query
-	if _, err := r.authenticate(ctx, c, "", req); err != nil {
+	a, err := r.send(ctx, actiongate.Call{Connector: c}, req, true)
+	if err != nil {
 		return err
 	}
-	resp, err := r.client.Do(req)
-	if err != nil {
-		r.log.WarnContext(ctx, "verifying a connector", "account_id", c.AccountID, "connector_id", c.ID, "err", err)
-		return unreachable()
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
+	if a.status/100 != 2 {
 		return actiongate.Errorf(actiongate.KindUpstream, "%s", fmt.Sprintf("The verification request %s %s answered %d %s.",
-			v.Method, v.Path, resp.StatusCode, http.StatusText(resp.StatusCode)))
+			v.Method, v.Path, a.status, http.StatusText(a.status)))
+	}
+	if reason, failed := notOK(c.Type, shape(a.header.Get("Content-Type"), a.body)); failed {
+		return actiongate.Errorf(actiongate.KindUpstream, "%s", fmt.Sprintf("The verification request %s %s was refused: %s.", v.Method, v.Path, reason))
 	}
 	return nil
 }

@@ -52,3 +52,29 @@ func TestVerificationRequest(t *testing.T) {
 		t.Error("a 3LO connector has a check, but it has no token before a user signs in")
 	}
 }
+
+// TestVerifySlackOKFalse checks that Slack's auth.test answering HTTP 200
+// with "ok": false, as it does for a revoked token, fails verification.
+func TestVerifySlackOKFalse(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		answer  string
+		wantErr string
+	}{
+		{`{"ok":false,"error":"invalid_auth"}`, "invalid_auth"},
+		{`{"ok":false,"error":"<script>"}`, "unknown error"},
+		{`{"ok":true,"url":"https://subarachnoiddivision.slack.com/","team":"Subarachnoid Division","user":"grace","team_id":"T12345","user_id":"W12345"}`, ""},
+	} {
+		srv, got := recorder(t, jsonAnswer(tt.answer))
+		e := newEnv(t, srv)
+		c := connector("slack", actiongate.TypeSlack, actiongate.AuthConfig{Type: actiongate.AuthAPIKey,
+			APIKey: &actiongate.APIKeyAuth{BaseEndpoint: srv.URL + "/api", APIKey: secret("xoxb-revoked-0123")}})
+		err := e.rt.Verify(t.Context(), c)
+		if r := <-got; r.Method != "POST" || r.Path != "/api/auth.test" {
+			t.Errorf("verification request = %s %s, want POST /api/auth.test", r.Method, r.Path)
+		}
+		if tt.wantErr == "" && err != nil || tt.wantErr != "" && (actiongate.KindOf(err) != actiongate.KindUpstream || !strings.Contains(actiongate.MessageOf(err), tt.wantErr)) {
+			t.Errorf("answer %s: Verify = %v, want an upstream error naming %q", tt.answer, err, tt.wantErr)
+		}
+	}
+}
