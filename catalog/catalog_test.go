@@ -106,11 +106,14 @@ func sample(t *testing.T, schema json.RawMessage) any {
 		Items         json.RawMessage            `json:"items"`
 		Required      []string                   `json:"required"`
 		Properties    map[string]json.RawMessage `json:"properties"`
+		Ref           string                     `json:"$ref"`
 	}
 	if err := json.Unmarshal(schema, &s); err != nil {
 		t.Fatal(err)
 	}
 	switch {
+	case s.Ref == "#/$defs/file":
+		return sample(t, json.RawMessage(catalog.FileSchema))
 	case s.Const != nil:
 		return s.Const
 	case len(s.Enum) > 0:

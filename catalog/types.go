@@ -230,8 +230,9 @@ var (
 	// pathParam is a {name} segment of a path template, as runtime reads it.
 	pathParam = regexp.MustCompile(`\{([^{}/]+)\}`)
 	methods   = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
-	// ownHeaders are the headers the runtime sets on every request.
-	ownHeaders = []string{"Authorization", "Accept", "Content-Type", "Content-Length", "Host", "Cookie"}
+	// ownHeaders are the headers the runtime sets on requests, which a
+	// definition may not fix.
+	ownHeaders = []string{"Authorization", "Content-Type", "Content-Length", "Host", "Cookie"}
 )
 
 // check enforces the rules every definition of t follows: a known type and

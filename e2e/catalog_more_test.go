@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"maps"
 	"testing"
 
 	"github.com/actiongate/actiongate"
@@ -44,11 +45,11 @@ func TestCatalogZendesk(t *testing.T) {
 
 // TestCatalogPagerDuty checks every PagerDuty action against the REST API v2
 // reference (https://developer.pagerduty.com/api-reference/): a user's
-// OAuth token as Bearer, the From header on writes.
+// OAuth token as Bearer, the From header on writes, version 2 in Accept.
 func TestCatalogPagerDuty(t *testing.T) {
 	t.Parallel()
 	incident := `{"id":"PT4KHLK","type":"incident","summary":"[#1234] The server is on fire.","incident_number":1234,"title":"The server is on fire.","status":"triggered","urgency":"high","service":{"id":"PWIXJZS","type":"service_reference"}}`
-	testShapes(t, actiongate.TypePagerDutyAdvance, oauthAuth, "", []shape{
+	cases := []shape{
 		{action: "ListIncidents", input: `{"statuses":["triggered","acknowledged"],"serviceIds":["PWIXJZS"],"limit":25,"offset":25,"include":["assignees"]}`,
 			method: "GET", path: "/incidents", query: "statuses[]=triggered&statuses[]=acknowledged&service_ids[]=PWIXJZS&limit=25&offset=25&include[]=assignees",
 			answer: `{"incidents":[` + incident + `],"limit":25,"offset":25,"total":null,"more":false}`},
@@ -64,7 +65,16 @@ func TestCatalogPagerDuty(t *testing.T) {
 		{action: "ListUsers", input: `{"query":"earline","limit":10}`,
 			method: "GET", path: "/users", query: "query=earline&limit=10",
 			answer: `{"users":[{"id":"PXPGF42","type":"user","name":"Earline Greenholt","email":"earline@example.com","role":"admin"}],"limit":10,"offset":0,"more":false,"total":null}`},
-	})
+	}
+	// Every request asks for version 2 of the REST API, as its reference requires.
+	for i := range cases {
+		cases[i].header = maps.Clone(cases[i].header)
+		if cases[i].header == nil {
+			cases[i].header = map[string]string{}
+		}
+		cases[i].header["Accept"] = "application/vnd.pagerduty+json;version=2"
+	}
+	testShapes(t, actiongate.TypePagerDutyAdvance, oauthAuth, "", cases)
 }
 
 // TestCatalogAsana checks every Asana action against the REST API reference

@@ -37,8 +37,7 @@ func (r *Runtime) authenticate(ctx context.Context, c *actiongate.Connector, use
 // apiKey places an API key the way the connector type's service expects it
 // (shared/research/quicksuite.md §6.3): HTTP Basic with the email for
 // Atlassian and Zendesk (its "{email}/token" form) and BambooHR (the key as
-// the user name), "Token token=" for PagerDuty, and a Bearer token for every
-// other service.
+// the user name), and a Bearer token for every other service.
 func apiKey(t actiongate.ConnectorType, k *actiongate.APIKeyAuth, req *http.Request) [][]byte {
 	key := string(k.APIKey.Reveal())
 	switch t {
@@ -48,10 +47,6 @@ func apiKey(t actiongate.ConnectorType, k *actiongate.APIKeyAuth, req *http.Requ
 		return basic(req, k.Email+"/token", key)
 	case actiongate.TypeBambooHR:
 		return append(basic(req, key, "x"), []byte(key))
-	case actiongate.TypePagerDutyAdvance:
-		req.Header.Set("Authorization", "Token token="+key)
-		req.Header.Set("Accept", "application/vnd.pagerduty+json;version=2")
-		return [][]byte{[]byte(key)}
 	}
 	req.Header.Set("Authorization", "Bearer "+key)
 	return [][]byte{[]byte(key)}

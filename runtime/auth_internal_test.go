@@ -24,7 +24,6 @@ func TestAPIKeyPlacement(t *testing.T) {
 		{actiongate.TypeAtlassianConfluence, basic("ops@example.com", "key-12345"), ""},
 		{actiongate.TypeZendeskSuite, basic("ops@example.com/token", "key-12345"), ""},
 		{actiongate.TypeBambooHR, basic("key-12345", "x"), ""},
-		{actiongate.TypePagerDutyAdvance, "Token token=key-12345", "application/vnd.pagerduty+json;version=2"},
 		{actiongate.TypeSlack, "Bearer key-12345", ""},
 		{actiongate.TypeSmartsheet, "Bearer key-12345", ""},
 		{actiongate.TypeAsana, "Bearer key-12345", ""},
