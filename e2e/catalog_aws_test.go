@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/aws/aws-sdk-go-v2/service/quicksight/types"
 	gocmp "github.com/google/go-cmp/cmp"
 
@@ -253,13 +256,59 @@ func TestCatalogAmazonBedrockRuntime(t *testing.T) {
 				`"usage":{"inputTokens":30,"outputTokens":6,"totalTokens":36},"metrics":{"latencyMs":412}}`,
 			output: `{"Metrics":{"LatencyMs":412},"Output":{"Message":{"Content":[{"Text":"A tiny PNG header."}],"Role":"assistant"}},"StopReason":"end_turn",` +
 				`"Usage":{"InputTokens":30,"OutputTokens":6,"TotalTokens":36}}`},
+		{action: "ApplyGuardrail", input: `{"GuardrailIdentifier":"gr1234abcd","GuardrailVersion":"1","Source":"INPUT",` +
+			`"Content":[{"Text":{"Text":"Call me at 555-0100 about which stocks to buy.","Qualifiers":["guard_content"]}}],"OutputScope":"INTERVENTIONS"}`,
+			method: "POST", path: "/guardrail/gr1234abcd/version/1/apply", header: map[string]string{"Content-Type": "application/json"},
+			body:         `{"source":"INPUT","content":[{"text":{"text":"Call me at 555-0100 about which stocks to buy.","qualifiers":["guard_content"]}}],"outputScope":"INTERVENTIONS"}`,
+			answerHeader: map[string]string{"Content-Type": "application/json"},
+			answer: `{"usage":{"topicPolicyUnits":1,"contentPolicyUnits":1,"wordPolicyUnits":1,"sensitiveInformationPolicyUnits":1,"sensitiveInformationPolicyFreeUnits":0,` +
+				`"contextualGroundingPolicyUnits":0},"action":"GUARDRAIL_INTERVENED","actionReason":"Guardrail blocked.","outputs":[{"text":"Sorry, I can't give investment advice."}],` +
+				`"assessments":[{"topicPolicy":{"topics":[{"name":"Investment advice","type":"DENY","action":"BLOCKED","detected":true}]},` +
+				`"sensitiveInformationPolicy":{"piiEntities":[{"match":"555-0100","type":"PHONE","action":"ANONYMIZED","detected":true}]}}]}`,
+			output: `{"Action":"GUARDRAIL_INTERVENED","ActionReason":"Guardrail blocked.","Assessments":[{"SensitiveInformationPolicy":{"PiiEntities":` +
+				`[{"Action":"ANONYMIZED","Detected":true,"Match":"555-0100","Type":"PHONE"}]},"TopicPolicy":{"Topics":[{"Action":"BLOCKED","Detected":true,` +
+				`"Name":"Investment advice","Type":"DENY"}]}}],"Outputs":[{"Text":"Sorry, I can't give investment advice."}],"Usage":{"ContentPolicyUnits":1,` +
+				`"ContextualGroundingPolicyUnits":0,"SensitiveInformationPolicyFreeUnits":0,"SensitiveInformationPolicyUnits":1,"TopicPolicyUnits":1,"WordPolicyUnits":1}}`},
 	})
 }
 
-// TestCatalogAmazonBedrockAgentRuntime checks the knowledge base actions
-// against the Agents for Amazon Bedrock Runtime API Reference.
+// TestCatalogAmazonBedrockAgentRuntime checks the knowledge base, agent and
+// reranking actions against the Agents for Amazon Bedrock Runtime API
+// Reference. InvokeAgent's answer is an event stream
+// (application/vnd.amazon.eventstream) whose events the action gathers
+// into one output.
 func TestCatalogAmazonBedrockAgentRuntime(t *testing.T) {
 	t.Parallel()
+	// events encodes an event stream of the events evs, each an event type
+	// and its JSON payload, as the service sends them.
+	events := func(evs ...[2]string) string {
+		var b bytes.Buffer
+		enc := eventstream.NewEncoder()
+		for _, ev := range evs {
+			msg := eventstream.Message{Payload: []byte(ev[1])}
+			msg.Headers.Set(":message-type", eventstream.StringValue("event"))
+			msg.Headers.Set(":event-type", eventstream.StringValue(ev[0]))
+			msg.Headers.Set(":content-type", eventstream.StringValue("application/json"))
+			if err := enc.Encode(&b, msg); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return b.String()
+	}
+	// chunk is a chunk event's payload: a part of the agent's answer and
+	// its attribution (JSON, "" for none).
+	chunk := func(part, attribution string) [2]string {
+		payload := `{"bytes":"` + base64.StdEncoding.EncodeToString([]byte(part)) + `"`
+		if attribution != "" {
+			payload += `,"attribution":` + attribution
+		}
+		return [2]string{"chunk", payload + "}"}
+	}
+	const session = "3f9c2a1e-7b4d-4c8e-9a6f-1d2e3f4a5b6c"
+	const agentPath = "/agents/AGENT12345/agentAliases/TSTALIASID/sessions/" + session + "/text"
+	agentAnswer := map[string]string{"Content-Type": "application/vnd.amazon.eventstream",
+		"x-amzn-bedrock-agent-content-type": "application/json", "x-amz-bedrock-agent-session-id": session}
+	const agentInput = `"AgentId":"AGENT12345","AgentAliasId":"TSTALIASID","SessionId":"` + session + `"`
 	const result = `{"content":{"text":"Refunds are issued within 14 days.","type":"TEXT"},"location":{"type":"S3","s3Location":{"uri":"s3://amzn-s3-demo-bucket/policy.pdf"}},` +
 		`"metadata":{"x-amz-bedrock-kb-source-uri":"s3://amzn-s3-demo-bucket/policy.pdf","x-amz-bedrock-kb-document-page-number":3},"score":0.82}`
 	const shaped = `{"Content":{"Text":"Refunds are issued within 14 days.","Type":"TEXT"},"Location":{"S3Location":{"Uri":"s3://amzn-s3-demo-bucket/policy.pdf"},"Type":"S3"},` +
@@ -286,6 +335,55 @@ func TestCatalogAmazonBedrockAgentRuntime(t *testing.T) {
 				`"RetrievedReferences":[{"Content":{"Text":"Refunds are issued within 14 days.","Type":"TEXT"},"Location":{"S3Location":{"Uri":"s3://amzn-s3-demo-bucket/policy.pdf"},"Type":"S3"},` +
 				`"Metadata":{"x-amz-bedrock-kb-source-uri":"s3://amzn-s3-demo-bucket/policy.pdf","x-amz-bedrock-kb-document-page-number":3}}]}],` +
 				`"Output":{"Text":"Refunds are issued within 14 days."},"SessionId":"3f9c2a1e-7b4d-4c8e-9a6f-1d2e3f4a5b6c"}`},
+		{action: "InvokeAgent", input: `{` + agentInput + `,"InputText":"How fast are refunds?","EnableTrace":true,"MemoryId":"memory-0001",` +
+			`"SessionState":{"SessionAttributes":{"customerId":"C-42"},"PromptSessionAttributes":{"today":"2024-04-01"}}}`,
+			method: "POST", path: agentPath, header: map[string]string{"Content-Type": "application/json"},
+			body: `{"enableTrace":true,"inputText":"How fast are refunds?","memoryId":"memory-0001",` +
+				`"sessionState":{"sessionAttributes":{"customerId":"C-42"},"promptSessionAttributes":{"today":"2024-04-01"}}}`,
+			answerHeader: map[string]string{"Content-Type": "application/vnd.amazon.eventstream", "x-amzn-bedrock-agent-content-type": "application/json",
+				"x-amz-bedrock-agent-session-id": session, "x-amz-bedrock-agent-memory-id": "memory-0001"},
+			answer: events(
+				[2]string{"trace", `{"agentId":"AGENT12345","agentAliasId":"TSTALIASID","agentVersion":"DRAFT","sessionId":"` + session + `",` +
+					`"trace":{"orchestrationTrace":{"rationale":{"traceId":"trace-1","text":"The user asks about refunds; search the knowledge base."}}}}`},
+				chunk("Refunds are issued ", ""),
+				chunk("within 14 days.", `{"citations":[{"generatedResponsePart":{"textResponsePart":{"text":"Refunds are issued within 14 days.",`+
+					`"span":{"start":0,"end":33}}},"retrievedReferences":[`+result+`]}]}`)),
+			output: `{"Completion":"Refunds are issued within 14 days.","ContentType":"application/json","MemoryId":"memory-0001","SessionId":"` + session + `",` +
+				`"Citations":[{"GeneratedResponsePart":{"TextResponsePart":{"Span":{"End":33,"Start":0},"Text":"Refunds are issued within 14 days."}},` +
+				`"RetrievedReferences":[{"Content":{"Text":"Refunds are issued within 14 days.","Type":"TEXT"},"Location":{"S3Location":{"Uri":"s3://amzn-s3-demo-bucket/policy.pdf"},"Type":"S3"},` +
+				`"Metadata":{"x-amz-bedrock-kb-source-uri":"s3://amzn-s3-demo-bucket/policy.pdf","x-amz-bedrock-kb-document-page-number":3}}]}]}`},
+		{action: "InvokeAgent", input: `{` + agentInput + `,"InputText":"Book a table for two at 7pm."}`,
+			method: "POST", path: agentPath, header: map[string]string{"Content-Type": "application/json"},
+			body: `{"inputText":"Book a table for two at 7pm."}`, answerHeader: agentAnswer,
+			answer: events([2]string{"returnControl", `{"invocationId":"inv-0001","invocationInputs":[{"functionInvocationInput":{"actionGroup":"Reservations",` +
+				`"actionInvocationType":"RESULT","agentId":"AGENT12345","function":"bookTable","parameters":[{"name":"partySize","type":"integer","value":"2"},` +
+				`{"name":"time","type":"string","value":"19:00"}]}}]}`}),
+			output: `{"Completion":"","ContentType":"application/json","SessionId":"` + session + `","ReturnControl":{"InvocationId":"inv-0001",` +
+				`"InvocationInputs":[{"FunctionInvocationInput":{"ActionGroup":"Reservations","ActionInvocationType":"RESULT","AgentId":"AGENT12345",` +
+				`"Function":"bookTable","Parameters":[{"Name":"partySize","Type":"integer","Value":"2"},{"Name":"time","Type":"string","Value":"19:00"}]}}]}}`},
+		{action: "InvokeAgent", input: `{` + agentInput + `,"EndSession":true,"SessionState":{"InvocationId":"inv-0001","ReturnControlInvocationResults":` +
+			`[{"FunctionResult":{"ActionGroup":"Reservations","Function":"bookTable","ResponseBody":{"TEXT":{"Body":"Booked for 19:00, confirmation R-77."}}}}]}}`,
+			method: "POST", path: agentPath, header: map[string]string{"Content-Type": "application/json"},
+			body: `{"endSession":true,"sessionState":{"invocationId":"inv-0001","returnControlInvocationResults":` +
+				`[{"functionResult":{"actionGroup":"Reservations","function":"bookTable","responseBody":{"TEXT":{"body":"Booked for 19:00, confirmation R-77."}}}}]}}`,
+			answerHeader: agentAnswer, answer: events(chunk("Your table for two is booked at 7pm; confirmation R-77.", "")),
+			output: `{"Completion":"Your table for two is booked at 7pm; confirmation R-77.","ContentType":"application/json","SessionId":"` + session + `"}`},
+		{action: "Rerank", input: `{"Queries":[{"Type":"TEXT","TextQuery":{"Text":"How fast are refunds?"}}],"Sources":[` +
+			`{"Type":"INLINE","InlineDocumentSource":{"Type":"TEXT","TextDocument":{"Text":"Shipping takes 3 days."}}},` +
+			`{"Type":"INLINE","InlineDocumentSource":{"Type":"TEXT","TextDocument":{"Text":"Refunds are issued within 14 days."}}}],` +
+			`"RerankingConfiguration":{"Type":"BEDROCK_RERANKING_MODEL","BedrockRerankingConfiguration":{"ModelConfiguration":` +
+			`{"ModelArn":"arn:aws:bedrock:us-west-2::foundation-model/amazon.rerank-v1:0"},"NumberOfResults":2}},"NextToken":"page-2"}`,
+			method: "POST", path: "/rerank", header: map[string]string{"Content-Type": "application/json"},
+			body: `{"queries":[{"type":"TEXT","textQuery":{"text":"How fast are refunds?"}}],"sources":[` +
+				`{"type":"INLINE","inlineDocumentSource":{"type":"TEXT","textDocument":{"text":"Shipping takes 3 days."}}},` +
+				`{"type":"INLINE","inlineDocumentSource":{"type":"TEXT","textDocument":{"text":"Refunds are issued within 14 days."}}}],` +
+				`"rerankingConfiguration":{"type":"BEDROCK_RERANKING_MODEL","bedrockRerankingConfiguration":{"modelConfiguration":` +
+				`{"modelArn":"arn:aws:bedrock:us-west-2::foundation-model/amazon.rerank-v1:0"},"numberOfResults":2}},"nextToken":"page-2"}`,
+			answerHeader: map[string]string{"Content-Type": "application/json"},
+			answer: `{"results":[{"index":1,"relevanceScore":0.97,"document":{"type":"TEXT","textDocument":{"text":"Refunds are issued within 14 days."}}},` +
+				`{"index":0,"relevanceScore":0.02,"document":{"type":"TEXT","textDocument":{"text":"Shipping takes 3 days."}}}],"nextToken":"page-3"}`,
+			output: `{"NextToken":"page-3","Results":[{"Document":{"TextDocument":{"Text":"Refunds are issued within 14 days."},"Type":"TEXT"},"Index":1,"RelevanceScore":0.97},` +
+				`{"Document":{"TextDocument":{"Text":"Shipping takes 3 days."},"Type":"TEXT"},"Index":0,"RelevanceScore":0.02}]}`},
 	})
 }
 

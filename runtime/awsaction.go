@@ -18,6 +18,7 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentruntime"
+	agenttypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentruntime/types"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	brtypes "github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 	"github.com/aws/aws-sdk-go-v2/service/comprehend"
@@ -47,9 +48,13 @@ var awsOperations = map[catalog.AWSOperation]awsOperation{
 	{Service: "s3", Operation: "HeadObject"}:    sdk(newS3, (*s3.Client).HeadObject),
 	{Service: "bedrock-runtime", Operation: "InvokeModel"}: sdk(bedrockruntime.NewFromConfig, (*bedrockruntime.Client).InvokeModel).
 		decodedBy(invokeModelInput).shapedBy(invokeModelOutput),
-	{Service: "bedrock-runtime", Operation: "Converse"}:                                  sdk(bedrockruntime.NewFromConfig, (*bedrockruntime.Client).Converse),
-	{Service: "bedrock-agent-runtime", Operation: "Retrieve"}:                            sdk(bedrockagentruntime.NewFromConfig, (*bedrockagentruntime.Client).Retrieve),
-	{Service: "bedrock-agent-runtime", Operation: "RetrieveAndGenerate"}:                 sdk(bedrockagentruntime.NewFromConfig, (*bedrockagentruntime.Client).RetrieveAndGenerate),
+	{Service: "bedrock-runtime", Operation: "Converse"}:                  sdk(bedrockruntime.NewFromConfig, (*bedrockruntime.Client).Converse),
+	{Service: "bedrock-runtime", Operation: "ApplyGuardrail"}:            sdk(bedrockruntime.NewFromConfig, (*bedrockruntime.Client).ApplyGuardrail),
+	{Service: "bedrock-agent-runtime", Operation: "Retrieve"}:            sdk(bedrockagentruntime.NewFromConfig, (*bedrockagentruntime.Client).Retrieve),
+	{Service: "bedrock-agent-runtime", Operation: "RetrieveAndGenerate"}: sdk(bedrockagentruntime.NewFromConfig, (*bedrockagentruntime.Client).RetrieveAndGenerate),
+	{Service: "bedrock-agent-runtime", Operation: "Rerank"}:              sdk(bedrockagentruntime.NewFromConfig, (*bedrockagentruntime.Client).Rerank),
+	{Service: "bedrock-agent-runtime", Operation: "InvokeAgent"}: sdk(bedrockagentruntime.NewFromConfig, (*bedrockagentruntime.Client).InvokeAgent).
+		shapedBy(invokeAgentOutput),
 	{Service: "comprehend", Operation: "DetectSentiment"}:                                sdk(comprehend.NewFromConfig, (*comprehend.Client).DetectSentiment),
 	{Service: "comprehend", Operation: "DetectEntities"}:                                 sdk(comprehend.NewFromConfig, (*comprehend.Client).DetectEntities),
 	{Service: "comprehend", Operation: "DetectKeyPhrases"}:                               sdk(comprehend.NewFromConfig, (*comprehend.Client).DetectKeyPhrases),
@@ -182,8 +187,9 @@ type sdkOperation[C, I, O, P any] struct {
 	// decode fills the SDK input from the action's input; nil is
 	// decodeInput.
 	decode func(in []byte, dst *I) error
-	// shape returns the output as JSON; nil is encodeOutput.
-	shape func(out *O, limit int) ([]byte, error)
+	// shape returns the output as JSON, reading any body or event stream
+	// of out within ctx; nil is encodeOutput.
+	shape func(ctx context.Context, out *O, limit int) ([]byte, error)
 }
 
 // sdk returns the operation that calls call on the client made by client:
@@ -197,7 +203,7 @@ func (o sdkOperation[C, I, O, P]) decodedBy(f func([]byte, *I) error) sdkOperati
 	return o
 }
 
-func (o sdkOperation[C, I, O, P]) shapedBy(f func(*O, int) ([]byte, error)) sdkOperation[C, I, O, P] {
+func (o sdkOperation[C, I, O, P]) shapedBy(f func(context.Context, *O, int) ([]byte, error)) sdkOperation[C, I, O, P] {
 	o.shape = f
 	return o
 }
@@ -227,7 +233,7 @@ func (o sdkOperation[C, I, O, P]) perform(ctx context.Context, call awsCall) (aw
 	}
 	var b []byte
 	if o.shape != nil {
-		b, err = o.shape(out, call.limit)
+		b, err = o.shape(ctx, out, call.limit)
 	} else {
 		b, err = encodeOutput(out)
 	}
@@ -237,7 +243,8 @@ func (o sdkOperation[C, I, O, P]) perform(ctx context.Context, call awsCall) (aw
 // inputOptions decode an action's input into an SDK input struct: members
 // by their exact Go field names (the AWS member names), blobs as base64,
 // timestamps in RFC 3339, and unions as objects with one member (the
-// Converse content blocks the catalog offers).
+// Converse and ApplyGuardrail content blocks and the InvokeAgent action
+// results the catalog offers).
 var inputOptions = json.JoinOptions(
 	json.RejectUnknownMembers(true),
 	json.WithUnmarshalers(json.JoinUnmarshalers(
@@ -245,6 +252,9 @@ var inputOptions = json.JoinOptions(
 		union[brtypes.ImageSource](&brtypes.ImageSourceMemberBytes{}),
 		union[brtypes.DocumentSource](&brtypes.DocumentSourceMemberBytes{}),
 		union[brtypes.SystemContentBlock](&brtypes.SystemContentBlockMemberText{}),
+		union[brtypes.GuardrailContentBlock](&brtypes.GuardrailContentBlockMemberText{}),
+		union[agenttypes.InvocationResultMember](&agenttypes.InvocationResultMemberMemberApiResult{},
+			&agenttypes.InvocationResultMemberMemberFunctionResult{}),
 	)),
 )
 
@@ -265,11 +275,11 @@ func decodeInput[I any](in []byte, dst *I) error {
 // structs UMemberName{Value}) from the JSON object {"Name": value}, members
 // being the members accepted.
 func union[U any](members ...U) *json.Unmarshalers {
+	prefix := reflect.TypeFor[U]().Name() + "Member"
 	byName := make(map[string]reflect.Type, len(members))
 	for _, m := range members {
 		t := reflect.TypeOf(m).Elem()
-		_, name, _ := strings.Cut(t.Name(), "Member")
-		byName[name] = t
+		byName[strings.TrimPrefix(t.Name(), prefix)] = t
 	}
 	return json.UnmarshalFromFunc(func(dec *jsontext.Decoder, u *U) error {
 		if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
@@ -338,8 +348,8 @@ func marshalSDKValue(enc *jsontext.Encoder, v any) error {
 		rv = rv.Elem()
 	}
 	t := rv.Type()
-	_, name, isMember := strings.Cut(t.Name(), "Member")
-	if rv.Kind() != reflect.Struct || !isMember || name == "" {
+	name, isMember := unionMember(t.Name())
+	if rv.Kind() != reflect.Struct || !isMember {
 		return errors.ErrUnsupported
 	}
 	value, ok := t.FieldByName("Value")
@@ -356,6 +366,18 @@ func marshalSDKValue(enc *jsontext.Encoder, v any) error {
 		return err
 	}
 	return enc.WriteToken(jsontext.EndObject)
+}
+
+// unionMember returns Name, the member's name, of typeName, the name of a
+// union member type UMemberName, and whether typeName has that form. A union
+// whose own name ends in Member (InvocationInputMember) has members
+// UMemberMemberName.
+func unionMember(typeName string) (string, bool) {
+	_, name, ok := strings.Cut(typeName, "Member")
+	if rest, again := strings.CutPrefix(name, "Member"); again {
+		name = rest
+	}
+	return name, ok && name != ""
 }
 
 func exportedFields(t reflect.Type) int {
@@ -417,7 +439,7 @@ func putObjectInput(in []byte, dst *s3.PutObjectInput) error {
 // getObjectOutput shapes GetObject's output: the object's metadata members,
 // and Body, its content, read up to limit bytes: text for text types
 // (Encoding absent), base64 otherwise (Encoding "base64").
-func getObjectOutput(out *s3.GetObjectOutput, limit int) ([]byte, error) {
+func getObjectOutput(_ context.Context, out *s3.GetObjectOutput, limit int) ([]byte, error) {
 	defer out.Body.Close()
 	content, err := io.ReadAll(io.LimitReader(out.Body, int64(limit)+1))
 	if err != nil {
@@ -453,7 +475,7 @@ func invokeModelInput(in []byte, dst *bedrockruntime.InvokeModelInput) error {
 
 // invokeModelOutput shapes InvokeModel's output: Body is the model's answer
 // as JSON when it is JSON.
-func invokeModelOutput(out *bedrockruntime.InvokeModelOutput, limit int) ([]byte, error) {
+func invokeModelOutput(_ context.Context, out *bedrockruntime.InvokeModelOutput, limit int) ([]byte, error) {
 	if len(out.Body) > limit {
 		return nil, actiongate.Errorf(actiongate.KindUpstream, "The model's answer is larger than %d bytes.", limit)
 	}
