@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"testing"
 
 	"github.com/actiongate/actiongate"
@@ -14,10 +15,15 @@ import (
 func TestCatalogJira(t *testing.T) {
 	t.Parallel()
 	const adf = `{"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"Looks good."}]}]}`
+	const jpeg = "\xff\xd8\xff\xe0" // the start of a JPEG file
 	comment := `{"id":"10000","self":"https://your-domain.atlassian.net/rest/api/3/issue/10010/comment/10000","author":{"accountId":"5b10a2844c20165700ede21g"},"body":` + adf + `,"created":"2021-01-17T12:34:00.000+0000"}`
 	testShapes(t, actiongate.TypeJiraCloud, apiKeyAuth, "/ex/jira/cloud-1", []shape{
 		{action: "AddComment", input: `{"issueIdOrKey":"PROJ-1","body":{"body":` + adf + `}}`,
 			method: "POST", path: "/rest/api/3/issue/PROJ-1/comment", body: `{"body":` + adf + `}`, status: 201, answer: comment},
+		{action: "AddAttachment", input: `{"issueIdOrKey":"TEST-123","file":{"FileName":"picture.jpg","ContentType":"image/jpeg","Body":"` + base64.StdEncoding.EncodeToString([]byte(jpeg)) + `","Encoding":"base64"}}`,
+			method: "POST", path: "/rest/api/3/issue/TEST-123/attachments", header: map[string]string{"X-Atlassian-Token": "no-check"},
+			form:   []formPart{{name: "file", fileName: "picture.jpg", contentType: "image/jpeg", content: jpeg}},
+			answer: `[{"author":{"accountId":"5b10a2844c20165700ede21g","active":true,"displayName":"Mia Krystof","emailAddress":"mia@example.com","self":"https://your-domain.atlassian.net/rest/api/3/user?accountId=5b10a2844c20165700ede21g","timeZone":"Australia/Sydney"},"content":"https://your-domain.atlassian.net/rest/api/3/attachment/content/10000","created":1651316514000,"filename":"picture.jpg","id":"10001","mimeType":"image/jpeg","self":"https://your-domain.atlassian.net/rest/api/3/attachments/10000","size":23123,"thumbnail":"https://your-domain.atlassian.net/rest/api/3/attachment/thumbnail/10000"}]`},
 		{action: "GetTransitions", input: `{"issueIdOrKey":"PROJ-1"}`,
 			method: "GET", path: "/rest/api/3/issue/PROJ-1/transitions",
 			answer: `{"transitions":[{"id":"2","name":"Close Issue","to":{"id":"10003","name":"Closed"},"hasScreen":false}]}`},
@@ -46,6 +52,15 @@ func TestCatalogJira(t *testing.T) {
 		{action: "FindUsers", input: `{"query":"mia","maxResults":10}`,
 			method: "GET", path: "/rest/api/3/user/search", query: "query=mia&maxResults=10",
 			answer: `[{"accountId":"5b10a2844c20165700ede21g","accountType":"atlassian","active":true,"displayName":"Mia Krystof","emailAddress":"mia@example.com"}]`},
+		{action: "GetAllBoards", input: `{"startAt":1,"maxResults":2,"name":"board","projectKeyOrId":"EX"}`,
+			method: "GET", path: "/rest/agile/1.0/board", query: "startAt=1&maxResults=2&name=board&projectKeyOrId=EX",
+			answer: `{"maxResults":2,"startAt":1,"total":5,"isLast":false,"values":[{"id":84,"self":"https://your-domain.atlassian.net/rest/agile/1.0/board/84","name":"scrum board","type":"scrum"},{"id":92,"self":"https://your-domain.atlassian.net/rest/agile/1.0/board/92","name":"kanban board","type":"kanban"}]}`},
+		{action: "GetBoard", input: `{"boardId":84}`,
+			method: "GET", path: "/rest/agile/1.0/board/84",
+			answer: `{"id":84,"self":"https://your-domain.atlassian.net/rest/agile/1.0/board/84","name":"scrum board","type":"scrum","location":{"projectId":10040,"userId":10040,"userAccountId":"5b10a2844c20165700ede21g","displayName":"Example Project","projectName":"Example Project","projectKey":"Example Project Key","projectTypeKey":"KEY","name":"Example Project"}}`},
+		{action: "GetAllSprints", input: `{"boardId":5,"state":"closed,future","startAt":1,"maxResults":2}`,
+			method: "GET", path: "/rest/agile/1.0/board/5/sprint", query: "state=closed%2Cfuture&startAt=1&maxResults=2",
+			answer: `{"maxResults":2,"startAt":1,"total":5,"isLast":false,"values":[{"id":37,"self":"https://your-domain.atlassian.net/rest/agile/1.0/sprint/23","state":"closed","name":"sprint 1","startDate":"2015-04-11T15:22:00.000+10:00","endDate":"2015-04-20T01:22:00.000+10:00","completeDate":"2015-04-20T11:04:00.000+10:00","originBoardId":5,"goal":"sprint 1 goal"},{"id":72,"self":"https://your-domain.atlassian.net/rest/agile/1.0/sprint/73","state":"future","name":"sprint 2","goal":"sprint 2 goal"}]}`},
 		{action: "GetAllLabels", input: `{"startAt":0,"maxResults":2}`,
 			method: "GET", path: "/rest/api/3/label", query: "startAt=0&maxResults=2",
 			answer: `{"isLast":false,"maxResults":2,"startAt":0,"total":100,"values":["performance","security"]}`},
@@ -73,6 +88,9 @@ func TestCatalogJira(t *testing.T) {
 		{action: "GetSprint", input: `{"sprintId":37}`,
 			method: "GET", path: "/rest/agile/1.0/sprint/37",
 			answer: `{"id":37,"self":"https://your-domain.atlassian.net/rest/agile/1.0/sprint/23","state":"closed","name":"sprint 1","originBoardId":5}`},
+		{action: "ListProjects", input: `{"recent":20}`,
+			method: "GET", path: "/rest/api/3/project", query: "recent=20",
+			answer: `[{"avatarUrls":{"48x48":"https://your-domain.atlassian.net/secure/projectavatar?size=large&pid=10000"},"id":"10000","insight":{"lastIssueUpdateTime":1619069825000,"totalIssueCount":100},"key":"EX","name":"Example","projectCategory":{"description":"First Project Category","id":"10000","name":"FIRST","self":"https://your-domain.atlassian.net/rest/api/3/projectCategory/10000"},"self":"https://your-domain.atlassian.net/rest/api/3/project/EX","simplified":false,"style":"CLASSIC"},{"id":"10001","key":"ABC","name":"Alphabetical","self":"https://your-domain.atlassian.net/rest/api/3/project/ABC","simplified":false,"style":"CLASSIC"}]`},
 		{action: "MoveIssuesToBacklog", input: `{"body":{"issues":["PR-1","10001","PR-3"]}}`,
 			method: "POST", path: "/rest/agile/1.0/backlog/issue", body: `{"issues":["PR-1","10001","PR-3"]}`, status: 204},
 		{action: "MoveIssuesToSprintAndRank", input: `{"sprintId":37,"body":{"issues":["PR-1","10001"],"rankBeforeIssue":"PR-4"}}`,

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"testing"
 
 	"github.com/actiongate/actiongate"
@@ -94,6 +95,8 @@ func TestCatalogMicrosoftTeams(t *testing.T) {
 		channel = "19:4a95f7d8db4c4e7fae857bcebe0623e6@thread.tacv2"
 		chat    = "19:b8577894a63548969c5c92bb9c80c5e1@thread.v2"
 		meeting = "MSpkYzE3Njc0Yy04MWQ5LTRhZGItYmZi"
+		// recMeeting is the meeting of Microsoft's list-recordings example.
+		recMeeting = "MSpiOTM1ZTY3NS01ZTY3LTQ4YjktOGQ0NS0yNDlkNWY4OGU5NjQqMCoqMTk6bWVldGluZ19ZbU0zTnpJNU9USXRZakU0WlMwME1tUTNMVGt6TVRRdFkyWm1PRGRtWmpsaVptRTNAdGhyZWFkLnYy"
 	)
 	chatMessage := `{"id":"1616990032035","messageType":"message","createdDateTime":"2021-03-29T03:53:52.035Z","chatId":"` + chat + `","from":{"user":{"id":"8ea0e38b-efb3-4757-924a-5f94061cf8c2","displayName":"Robin Kline","userIdentityType":"aadUser"}},"body":{"contentType":"text","content":"Hello World"}}`
 	member := `{"@odata.type":"#microsoft.graph.aadUserConversationMember","id":"ZWUwZjVhZTItOGJjNi00YWU1LTg0NjYtN2RhZWViYmZhMDYyIyM3Mzc2MWYwNi0yYWM5LTQ2OWMtOWYxMC0yNzlhOGNjMjY3Zjk=","roles":["owner"],"displayName":"Adele Vance","userId":"73761f06-2ac9-469c-9f10-279a8cc267f9","email":"AdeleV@M365x987948.OnMicrosoft.com"}`
@@ -113,6 +116,10 @@ func TestCatalogMicrosoftTeams(t *testing.T) {
 		{action: "ListChatMessages", input: `{"chatId":"` + chat + `","top":2,"orderby":"createdDateTime desc"}`,
 			method: "GET", path: "/chats/" + chat + "/messages", query: "%24top=2&%24orderby=createdDateTime+desc",
 			answer: `{"@odata.count":1,"@odata.nextLink":"https://graph.microsoft.com/v1.0/chats/` + chat + `/messages?%24top=2&%24skiptoken=M2UyZDAwMDAwMDMx","value":[` + chatMessage + `]}`},
+		{action: "ListAllChatMessages", input: `{"userId":"0b4f1cf6-54c8-4820-bbb7-2a1f4257ade5","model":"B","top":2,"filter":"lastModifiedDateTime gt 2020-06-04T18:03:11.591Z and lastModifiedDateTime lt 2020-06-05T21:00:09.413Z"}`,
+			method: "GET", path: "/users/0b4f1cf6-54c8-4820-bbb7-2a1f4257ade5/chats/getAllMessages",
+			query:  "model=B&%24top=2&%24filter=lastModifiedDateTime+gt+2020-06-04T18%3A03%3A11.591Z+and+lastModifiedDateTime+lt+2020-06-05T21%3A00%3A09.413Z",
+			answer: `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#Collection(chatMessage)","@odata.count":2,"@odata.nextLink":"https://graph.microsoft.com/v1.0/users('0b4f1cf6-54c8-4820-bbb7-2a1f4257ade5')/chats/getallMessages?$top=2&$skiptoken=U2tpcFZhbHVlPTIjTWFpbGJveEZvbGRlcj1NYWlsRm9sZGVycy9UZWFtc01lc3NhZ2VzRGF0YQ%3d%3d","value":[{"@odata.type":"#microsoft.graph.chatMessage","id":"1621973534864","messageType":"message","createdDateTime":"2021-05-25T20:12:14.864Z","lastModifiedDateTime":"2021-05-25T20:12:14.864Z","chatId":"19:3c9e92a344704332bbf5bda58f4d37b1@thread.v2","from":{"application":null,"device":null,"user":{"id":"0b4f1cf6-54c8-4820-bbb7-2a1f4257ade5","displayName":"user1 a","userIdentityType":"aadUser"}},"body":{"contentType":"text","content":"Hello user2, user 3"},"attachments":[]}]}`},
 		{action: "SendChatMessage", input: `{"chatId":"` + chat + `","body":{"body":{"content":"Hello World"}}}`,
 			method: "POST", path: "/chats/" + chat + "/messages", body: `{"body":{"content":"Hello World"}}`, status: 201, answer: chatMessage},
 		{action: "ListTeams", input: `{"top":2,"select":"id,displayName"}`,
@@ -148,10 +155,17 @@ func TestCatalogMicrosoftTeams(t *testing.T) {
 		{action: "ListUsers", input: `{"filter":"startswith(displayName,'a')","top":1}`,
 			method: "GET", path: "/users", query: "%24filter=startswith%28displayName%2C%27a%27%29&%24top=1",
 			answer: `{"value":[{"id":"87d349ed-44d7-43e1-9a83-5f2406dee5bd","displayName":"Adele Vance","userPrincipalName":"AdeleV@contoso.com"}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/users?%24filter=startswith(displayName%2c%27a%27)&%24top=1&%24skiptoken=RFNwdAIAAQAAABk"}`},
+		{action: "GetUser", input: `{"userId":"` + graphUser + `","select":"businessPhones,displayName,givenName,jobTitle,mail,userPrincipalName,id"}`,
+			method: "GET", path: "/users/" + graphUser, query: "%24select=businessPhones%2CdisplayName%2CgivenName%2CjobTitle%2Cmail%2CuserPrincipalName%2Cid",
+			answer: `{"businessPhones":["+1 425 555 0109"],"displayName":"Adele Vance","givenName":"Adele","jobTitle":"Retail Manager","mail":"AdeleV@contoso.com","userPrincipalName":"AdeleV@contoso.com","id":"87d349ed-44d7-43e1-9a83-5f2406dee5bd"}`},
 		{action: "ListOnlineMeetings", input: `{"userId":"` + graphUser + `","filter":"JoinWebUrl eq 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_MGQ4MDQyNTEtNTQ2NS00YjQxLTlkM2EtZWVkODYxODYzMmY2%40thread.v2/0'"}`,
 			method: "GET", path: "/users/" + graphUser + "/onlineMeetings",
 			query:  "%24filter=" + "JoinWebUrl+eq+%27https%3A%2F%2Fteams.microsoft.com%2Fl%2Fmeetup-join%2F19%253ameeting_MGQ4MDQyNTEtNTQ2NS00YjQxLTlkM2EtZWVkODYxODYzMmY2%2540thread.v2%2F0%27",
 			answer: `{"value":[` + onlineMeeting + `]}`},
+		{action: "GetOnlineTeamsMeeting", input: `{"userId":"dc17674c-81d9-4adb-a442e4622","meetingId":"MSpkYzE3Njc0Yy04MWQiMi04ZdFpHRTNaR1F6WGhyZWFkLnYy","acceptLanguage":"en-US"}`,
+			method: "GET", path: "/users/dc17674c-81d9-4adb-a442e4622/onlineMeetings/MSpkYzE3Njc0Yy04MWQiMi04ZdFpHRTNaR1F6WGhyZWFkLnYy",
+			header: map[string]string{"Accept-Language": "en-US"},
+			answer: `{"id":"MSpkYzE3Njc0Yy04MWQiMi04ZdFpHRTNaR1F6WGhyZWFkLnYy","creationDateTime":"2020-09-29T22:35:33.1594516Z","startDateTime":"2020-09-29T22:35:31.389759Z","endDateTime":"2020-09-29T23:35:31.389759Z","joinWebUrl":"https://teams.microsoft.com/l/meetup-join/19%3ameeting_MGQ4MDQyNTE2EtZWVkODYxODYzMmY2%40thread.v2/0?context=...","subject":null,"participants":{"organizer":{"upn":"(redacted)","role":"presenter","identity":{"user":{"id":"dc17674c-81d9-4adb-a442e4622","displayName":null,"tenantId":"909c6581-5188f3-fcb3582cde38","identityProvider":"AAD"}}},"attendees":[]},"joinMeetingIdSettings":{"isPasscodeRequired":false,"joinMeetingId":"1234567890","passcode":null}}`},
 		{action: "CreateOnlineMeeting", input: `{"userId":"` + graphUser + `","body":{"startDateTime":"2019-07-12T14:30:34.2444915-07:00","endDateTime":"2019-07-12T15:00:34.2464912-07:00","subject":"User Token Meeting"}}`,
 			method: "POST", path: "/users/" + graphUser + "/onlineMeetings",
 			body:   `{"startDateTime":"2019-07-12T14:30:34.2444915-07:00","endDateTime":"2019-07-12T15:00:34.2464912-07:00","subject":"User Token Meeting"}`,
@@ -159,6 +173,13 @@ func TestCatalogMicrosoftTeams(t *testing.T) {
 		{action: "ListMeetingTranscripts", input: `{"userId":"` + graphUser + `","meetingId":"` + meeting + `"}`,
 			method: "GET", path: "/users/" + graphUser + "/onlineMeetings/" + meeting + "/transcripts",
 			answer: `{"value":[{"id":"MSMjMCMjZDAwYWU3NjUtNmM2Yi00NjQxLTgwMWQtMTkzMmFmMjEzNzdh","meetingId":"` + meeting + `","createdDateTime":"2021-09-17T06:09:24.8968037Z","transcriptContentUrl":"https://graph.microsoft.com/v1.0/users/ba321e0d-79ee-478d-8e28-85a19507f456/onlineMeetings/` + meeting + `/transcripts/MSMjMCMjZDAwYWU3NjUtNmM2Yi00NjQxLTgwMWQtMTkzMmFmMjEzNzdh/content"}]}`},
+		{action: "ListMeetingRecordings", input: `{"userId":"b935e675-5e67-48b9-8d45-249d5f88e964","meetingId":"` + recMeeting + `"}`,
+			method: "GET", path: "/users/b935e675-5e67-48b9-8d45-249d5f88e964/onlineMeetings/" + recMeeting + "/recordings",
+			answer: `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users('b935e675-5e67-48b9-8d45-249d5f88e964')/onlineMeetings('MSpiOTM1...')/recordings","@odata.count":1,"value":[{"id":"7e31db25-bc6e-4fd8-96c7-e01264e9b6fc","meetingId":"` + recMeeting + `","createdDateTime":"2023-04-10T08:13:17.5990966Z","recordingContentUrl":"https://graph.microsoft.com/v1.0/$metadata#users('b935e675-...')/onlineMeetings('MSpi...')/recordings/('7e31db25-bc6e-4fd8-96c7-e01264e9b6fc')/content","meetingOrganizer":{"user":{"id":"b935e675-5e67-48b9-8d45-249d5f88e964","userIdentityType":"aadUser","tenantId":"d6c9ce1e-4f71-8dc3-5b55-6a411ea46324"}}}]}`},
+		{action: "ListAllRecordings", input: `{"userId":"8b081ef6-4792-4def-b2c9-c363a1bf41d5","filter":"MeetingOrganizer/User/Id eq '8b081ef6-4792-4def-b2c9-c363a1bf41d5'","top":1}`,
+			method: "GET", path: "/users/8b081ef6-4792-4def-b2c9-c363a1bf41d5/onlineMeetings/getAllRecordings",
+			query:  "%24filter=MeetingOrganizer%2FUser%2FId+eq+%278b081ef6-4792-4def-b2c9-c363a1bf41d5%27&%24top=1",
+			answer: `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#Collection(callRecording)","@odata.nextLink":"https://graph.microsoft.com/v1.0/users({userId})/onlineMeetings/getAllRecordings(meetingOrganizerUserId='8b081ef6-4792-4def-b2c9-c363a1bf41d5')?skipToken={skipToken}","@odata.count":1,"value":[{"@odata.type":"#microsoft.graph.callRecording","id":"VjIjIzExYzkxNjVmZi1hZTkyLTQ5YWYt...","meetingId":"MSoxYzkxNjVmZi1hZTkyLTQ5YWYt...","createdDateTime":"2023-12-02T06:59:34.7411768Z","recordingContentUrl":"https://graph.microsoft.com/v1.0/users/8b081ef6-4792-4def-b2c9-c363a1bf41d5/onlineMeetings/MSox.../recordings/VjIj.../content","meetingOrganizer":{"user":{"@odata.type":"#microsoft.graph.teamworkUserIdentity","id":"8b081ef6-4792-4def-b2c9-c363a1bf41d5","userIdentityType":"aadUser","tenantId":"a1d286db-6149-4b3d-95ad-23c9e1bf6853"}}}]}`},
 		{action: "ListCalendarEvents", input: `{"userId":"` + graphUser + `","top":1}`,
 			method: "GET", path: "/users/" + graphUser + "/calendar/events", query: "%24top=1", answer: `{"value":[` + event + `]}`},
 		{action: "CreateCalendarEvent", input: `{"userId":"` + graphUser + `","body":{"subject":"Let's go for lunch","start":{"dateTime":"2017-04-15T12:00:00","timeZone":"Pacific Standard Time"},"end":{"dateTime":"2017-04-15T14:00:00","timeZone":"Pacific Standard Time"},"isOnlineMeeting":true,"onlineMeetingProvider":"teamsForBusiness"}}`,
@@ -194,6 +215,9 @@ func workbookShapes(prefix, itemInput string) []shape {
 			method: "GET", path: wb + "/worksheets/Sheet1/range(address='A1:B2')", answer: rng},
 		{action: "WriteRange", input: in(`,"worksheet":"Sheet1","address":"A1:B2","body":{"values":[["Item","Price"],["Apple",1.5]]}`),
 			method: "PATCH", path: wb + "/worksheets/Sheet1/range(address='A1:B2')", body: `{"values":[["Item","Price"],["Apple",1.5]]}`, answer: rng},
+		{action: "WriteCell", input: in(`,"worksheet":"Sheet1","address":"B2","body":{"values":[[1.5]]}`),
+			method: "PATCH", path: wb + "/worksheets/Sheet1/range(address='B2')", body: `{"values":[[1.5]]}`,
+			answer: `{"address":"Sheet1!B2","addressLocal":"Sheet1!B2","cellCount":1,"columnCount":1,"rowCount":1,"columnIndex":1,"rowIndex":1,"values":[[1.5]],"text":[["1.5"]],"formulas":[[1.5]],"numberFormat":[["General"]],"valueTypes":[["Double"]]}`},
 		{action: "ClearRange", input: in(`,"worksheet":"Sheet1","address":"A1:B2","body":{"applyTo":"Contents"}`),
 			method: "POST", path: wb + "/worksheets/Sheet1/range(address='A1:B2')/clear", body: `{"applyTo":"Contents"}`, status: 204},
 		{action: "DeleteRange", input: in(`,"worksheet":"Sheet1","address":"A1:B2","body":{"shift":"Up"}`),
@@ -228,6 +252,10 @@ func TestCatalogMicrosoftOneDrive(t *testing.T) {
 		{action: "CreateFolder", input: `{"driveId":"` + drive + `","parentItemId":"01BYE5RZ56Y2GOVW7725BZO354PWSELRRZ","body":{"name":"New Folder","folder":{},"@microsoft.graph.conflictBehavior":"rename"}}`,
 			method: "POST", path: "/drives/" + drive + "/items/01BYE5RZ56Y2GOVW7725BZO354PWSELRRZ/children",
 			body: `{"name":"New Folder","folder":{},"@microsoft.graph.conflictBehavior":"rename"}`, status: 201, answer: folder},
+		{action: "UploadFile", input: `{"driveId":"` + drive + `","parentItemId":"01BYE5RZ56Y2GOVW7725BZO354PWSELRRZ","fileName":"FileB.txt","conflictBehavior":"rename","file":{"ContentType":"text/plain","Body":"The contents of the file goes here."}}`,
+			method: "PUT", path: "/drives/" + drive + "/items/01BYE5RZ56Y2GOVW7725BZO354PWSELRRZ:/FileB.txt:/content", query: "%40microsoft.graph.conflictBehavior=rename",
+			header: map[string]string{"Content-Type": "text/plain"}, raw: "The contents of the file goes here.",
+			status: 201, answer: `{"id":"0123456789abc","name":"FileB.txt","size":35,"file":{}}`},
 		{action: "ListChildFolders", input: `{"driveId":"` + drive + `","itemId":"01BYE5RZ56Y2GOVW7725BZO354PWSELRRZ","orderby":"name"}`,
 			method: "GET", path: "/drives/" + drive + "/items/01BYE5RZ56Y2GOVW7725BZO354PWSELRRZ/children", query: "%24orderby=name",
 			answer: `{"value":[` + file + `]}`},
@@ -280,6 +308,10 @@ func TestCatalogMicrosoftSharePoint(t *testing.T) {
 			method: "GET", path: "/sites/" + site + "/drive/root/search(q='Contoso Project')", query: "%24top=10",
 			answer: `{"value":[{"id":"0123456789abc!123","name":"Contoso Project","folder":{"childCount":5},"searchResult":{"onClickTelemetryUrl":"https://bing.com/0123456789abc!123"}}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/sites/contoso/drive/root/search(q='Contoso Project')?$skiptoken=s!MjsxOzE"}`},
 	}
+	cases = append(cases, shape{action: "UploadFile", input: `{"siteId":"` + site + `","parentItemId":"01BYE5RZ56Y2GOVW7725BZO354PWSELRRZ","fileName":"FileB.txt","conflictBehavior":"fail","file":{"ContentType":"text/plain","Body":"` + base64.StdEncoding.EncodeToString([]byte("The contents of the file goes here.")) + `","Encoding":"base64"}}`,
+		method: "PUT", path: "/sites/" + site + "/drive/items/01BYE5RZ56Y2GOVW7725BZO354PWSELRRZ:/FileB.txt:/content", query: "%40microsoft.graph.conflictBehavior=fail",
+		header: map[string]string{"Content-Type": "text/plain"}, raw: "The contents of the file goes here.",
+		status: 201, answer: `{"id":"0123456789abc","name":"FileB.txt","size":35,"file":{}}`})
 	in := `"siteId":"` + site + `","itemId":"` + item + `"`
 	cases = append(cases, workbookShapes("/sites/"+site+"/drive/items/"+item, in)...)
 	testShapes(t, actiongate.TypeMicrosoftSharePoint, oauthAuth, "/v1.0", cases)

@@ -20,6 +20,10 @@ func TestCatalogServiceNow(t *testing.T) {
 	article := `{"sys_id":"0b48fd75474321009db4b5b08b9a71c2","number":"KB0000001","short_description":"How to reset your password","workflow_state":"draft","kb_knowledge_base":{"link":"https://instance.servicenow.com/api/now/table/kb_knowledge_base/dfc19531bf2021003f07e2c1ac0739ab","value":"dfc19531bf2021003f07e2c1ac0739ab"}}`
 	attachment := `{"table_sys_id":"5054b6f8c0a800060056addcf551ecf8","size_bytes":"462","download_link":"https://instance.service-now.com/api/now/attachment/615ea769c0a80166001cf5f2367302f5/file","sys_id":"615ea769c0a80166001cf5f2367302f5","file_name":"blocks.swf","table_name":"content_block_programmatic","content_type":"application/x-shockwave-flash","size_compressed":"485"}`
 	png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+	jpeg := "\xff\xd8\xff\xe0" // the start of a JPEG file
+	jpegFile := func(name string) string {
+		return `{` + name + `"ContentType":"image/jpeg","Body":"` + base64.StdEncoding.EncodeToString([]byte(jpeg)) + `","Encoding":"base64"}`
+	}
 	testShapes(t, actiongate.TypeServiceNowNowPlatform, oauthAuth, "", []shape{
 		{action: "ListIncidents", input: `{"sysparm_query":"active=true^priority=1^ORDERBYDESCsys_created_on","sysparm_fields":"number,short_description","sysparm_limit":10,"sysparm_offset":20}`,
 			method: "GET", path: "/api/now/table/incident",
@@ -82,6 +86,15 @@ func TestCatalogServiceNow(t *testing.T) {
 			method: "GET", path: "/api/now/attachment/615ea769c0a80166001cf5f2367302f5/file", header: map[string]string{"Accept": "*/*"},
 			contentType: "image/png", answer: png,
 			output: `{"ContentType":"image/png","Body":"` + base64.StdEncoding.EncodeToString([]byte(png)) + `","Encoding":"base64"}`},
+		{action: "UploadBinaryAttachment", input: `{"table_name":"incident","table_sys_id":"d71f7935c0a8016700802b64c67c11c6","file_name":"Issue_screenshot","file":` + jpegFile(``) + `}`,
+			method: "POST", path: "/api/now/attachment/file", query: "table_name=incident&table_sys_id=d71f7935c0a8016700802b64c67c11c6&file_name=Issue_screenshot",
+			header: map[string]string{"Content-Type": "image/jpeg"}, raw: jpeg,
+			status: 201, answer: `{"result":{"table_sys_id":"d71f7935c0a8016700802b64c67c11c6","size_bytes":"36597","download_link":"https://instance.servicenow.com/api/now/attachment/6ea10fe64f411200adf9f8e18110c739/file","sys_id":"6ea10fe64f411200adf9f8e18110c739","file_name":"Issue_screenshot","table_name":"incident","content_type":"image/jpeg","size_compressed":"25130"}}`},
+		{action: "UploadMultipartAttachment", input: `{"table_name":"incident","table_sys_id":"d71f7935c0a8016700802b64c67c11c6","file":` + jpegFile(`"FileName":"banner-CS0001345_v1_1.jpeg",`) + `}`,
+			method: "POST", path: "/api/now/attachment/upload",
+			form: []formPart{{name: "table_name", content: "incident"}, {name: "table_sys_id", content: "d71f7935c0a8016700802b64c67c11c6"},
+				{name: "uploadFile", fileName: "banner-CS0001345_v1_1.jpeg", contentType: "image/jpeg", content: jpeg}},
+			status: 201, answer: `{"result":{"table_sys_id":"d71f7935c0a8016700802b64c67c11c6","size_bytes":"36597","download_link":"https://instance.service-now.com/api/now/attachment/994adbc64f511200adf9f8e18110c796/file","sys_id":"994adbc64f511200adf9f8e18110c796","file_name":"banner-CS0001345_v1_1.jpeg","table_name":"incident","content_type":"image/jpeg"}}`},
 		{action: "DeleteAttachment", input: `{"sys_id":"615ea769c0a80166001cf5f2367302f5"}`,
 			method: "DELETE", path: "/api/now/attachment/615ea769c0a80166001cf5f2367302f5", status: 204},
 		{action: "ListUsers", input: `{"sysparm_query":"user_name=abel.tuter","sysparm_fields":"sys_id,name,email"}`,
