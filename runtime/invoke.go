@@ -301,7 +301,11 @@ func templateRequest(ctx context.Context, base string, t catalog.Request, in map
 			missing = actiongate.Errorf(actiongate.KindInvalid, "Input.%s is required.", name)
 			return ""
 		}
-		return url.PathEscape(text(v))
+		if seg := text(v); seg != "." && seg != ".." {
+			return url.PathEscape(seg)
+		}
+		missing = actiongate.Errorf(actiongate.KindInvalid, "Input.%s may not be . or ..: it names one item.", name)
+		return ""
 	})
 	if missing != nil {
 		return nil, missing
