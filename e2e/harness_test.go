@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -69,10 +70,24 @@ type serverOptions struct {
 
 var addrPattern = regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
 
+// readSources reads the module's sources, which the binary under test is
+// built from, while tests run: go test's cache sees which files a test
+// reads, not what the build in TestMain read, and would otherwise answer a
+// cached result after a change to the server.
+var readSources = sync.OnceFunc(func() {
+	filepath.WalkDir("..", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".go") || strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".sql")) {
+			os.ReadFile(p)
+		}
+		return nil
+	})
+})
+
 // startServer starts `actiongate serve` on a free loopback port and waits until
 // /healthz answers. The process is stopped when the test ends.
 func startServer(t testing.TB, o serverOptions) *server {
 	t.Helper()
+	readSources()
 	s := &server{DataDir: o.dataDir, done: make(chan struct{})}
 	if s.DataDir == "" {
 		s.DataDir = t.TempDir()
