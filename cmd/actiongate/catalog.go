@@ -43,11 +43,14 @@ func catalogCommand(_ context.Context, args []string, stdout, stderr io.Writer) 
 	return w.Flush()
 }
 
-// performs says how an action is performed: its HTTP method and path, or
-// the AWS service and operation it calls.
+// performs says how an action is performed: its HTTP method and path, the
+// AWS service and operation it calls, or the flow of requests it takes.
 func performs(a catalog.Action) string {
-	if a.AWS != nil {
+	switch {
+	case a.AWS != nil:
 		return "AWS " + a.AWS.Service + " " + a.AWS.Operation
+	case a.Flow != "":
+		return "flow " + a.Flow
 	}
 	return a.Request.Method + " " + a.Request.Path
 }
@@ -60,7 +63,7 @@ func class(write bool) string {
 }
 
 // catalogJSON writes the catalog as one JSON document; each action has
-// either Request (HTTP) or AWS (an AWS operation).
+// Request (HTTP), AWS (an AWS operation) or Flow (several requests).
 func catalogJSON(w io.Writer) error {
 	type action struct {
 		ID          string
@@ -69,6 +72,7 @@ func catalogJSON(w io.Writer) error {
 		Class       string
 		Request     *catalog.Request      `json:",omitempty"`
 		AWS         *catalog.AWSOperation `json:",omitempty"`
+		Flow        string                `json:",omitempty"`
 		InputSchema json.RawMessage
 	}
 	type entry struct {
@@ -85,8 +89,8 @@ func catalogJSON(w io.Writer) error {
 			e.AuthTypes = append(e.AuthTypes, string(a))
 		}
 		for _, a := range t.Actions {
-			ea := action{ID: a.ID, Name: a.Name, Description: a.Description, Class: class(a.Write), AWS: a.AWS, InputSchema: a.InputSchema}
-			if a.AWS == nil {
+			ea := action{ID: a.ID, Name: a.Name, Description: a.Description, Class: class(a.Write), AWS: a.AWS, Flow: a.Flow, InputSchema: a.InputSchema}
+			if a.AWS == nil && a.Flow == "" {
 				ea.Request = &a.Request
 			}
 			e.Actions = append(e.Actions, ea)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -65,5 +66,47 @@ func TestCatalogCommand(t *testing.T) {
 	}
 	if err := run(t.Context(), []string{"catalog", "--json", "--markdown"}, &out, &errs); err == nil {
 		t.Error("--json with --markdown is accepted")
+	}
+}
+
+// TestCatalogListsHowActionsRun checks that the table and the JSON say how
+// each kind of action runs: an HTTP request, an AWS operation or a flow.
+func TestCatalogListsHowActionsRun(t *testing.T) {
+	t.Parallel()
+	var table, doc strings.Builder
+	if err := catalogCommand(t.Context(), nil, &table, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"POST /rest/api/3/issue", "AWS s3 ListObjectsV2", "flow SlackFileUpload"} {
+		if !strings.Contains(table.String(), want) {
+			t.Errorf("the table has no %q", want)
+		}
+	}
+	if err := catalogCommand(t.Context(), []string{"--json"}, &doc, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var types []struct {
+		Actions []struct {
+			ID      string
+			Request json.RawMessage
+			AWS     json.RawMessage
+			Flow    string
+		}
+	}
+	if err := json.Unmarshal([]byte(doc.String()), &types); err != nil {
+		t.Fatal(err)
+	}
+	for _, ty := range types {
+		for _, a := range ty.Actions {
+			kinds := 0
+			for _, set := range []bool{a.Request != nil, a.AWS != nil, a.Flow != ""} {
+				if set {
+					kinds++
+				}
+			}
+			if kinds != 1 {
+				t.Errorf("%s has %d of Request, AWS and Flow, want 1", a.ID, kinds)
+			}
+		}
 	}
 }
