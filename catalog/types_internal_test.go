@@ -17,7 +17,7 @@ func TestCheckRefuses(t *testing.T) {
 	if _, err := parse([]byte(good)); err != nil {
 		t.Fatalf("the good definition is refused: %v", err)
 	}
-	tests := []struct{ name, old, new, want string }{
+	tests := []refusal{
 		{"unknown type", `"JIRA_CLOUD"`, `"JIRA"`, "not a built-in"},
 		{"generic type", `"JIRA_CLOUD"`, `"GENERIC_HTTP"`, "not a built-in"},
 		{"unknown auth", `["API_KEY"]`, `["TOKEN"]`, "unknown authentication"},
@@ -41,18 +41,7 @@ func TestCheckRefuses(t *testing.T) {
 		{"no name", `"name":"Get issue"`, `"name":" "`, "name and description"},
 		{"unknown member", `"class":"READ"`, `"class":"READ","kind":"x"`, "unknown field"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if !strings.Contains(good, tt.old) {
-				t.Fatalf("the good definition has no %s", tt.old)
-			}
-			_, err := parse([]byte(strings.Replace(good, tt.old, tt.new, 1)))
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("err = %v, want one saying %q", err, tt.want)
-			}
-		})
-	}
+	testRefusals(t, good, tests)
 	dup := strings.Replace(good, `"actions":[`, `"actions":[`+good[strings.Index(good, `{"id"`):strings.LastIndex(good, "]")]+",", 1)
 	if _, err := parse([]byte(dup)); err == nil || !strings.Contains(err.Error(), "defined twice") {
 		t.Errorf("a duplicate id: err = %v", err)
@@ -71,7 +60,7 @@ func TestCheckRefusesAWS(t *testing.T) {
 	if _, err := parse([]byte(good)); err != nil {
 		t.Fatalf("the good definition is refused: %v", err)
 	}
-	tests := []struct{ name, old, new, want string }{
+	tests := []refusal{
 		{"other auth", `["IAM"]`, `["IAM","API_KEY"]`, "IAM and nothing else"},
 		{"verify", `"actions":[`, `"verify":{"method":"GET","path":"/"},"actions":[`, "no verification request"},
 		{"other service", `"service":"s3"`, `"service":"textract"`, "service of the type"},
@@ -84,18 +73,7 @@ func TestCheckRefusesAWS(t *testing.T) {
 		{"IAM for a SaaS type", `"type":"AMAZON_S3","authTypes":["IAM"]`, `"type":"JIRA_CLOUD","authTypes":["API_KEY","IAM"]`, "cannot accept IAM"},
 		{"aws for a SaaS type", `"type":"AMAZON_S3","authTypes":["IAM"]`, `"type":"JIRA_CLOUD","authTypes":["API_KEY"]`, "only the actions of AMAZON_* types"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if !strings.Contains(good, tt.old) {
-				t.Fatalf("the good definition has no %s", tt.old)
-			}
-			_, err := parse([]byte(strings.Replace(good, tt.old, tt.new, 1)))
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("err = %v, want one saying %q", err, tt.want)
-			}
-		})
-	}
+	testRefusals(t, good, tests)
 }
 
 // TestCheckRefusesUploads feeds check upload definitions that break each
@@ -115,7 +93,7 @@ func TestCheckRefusesUploads(t *testing.T) {
 	if s := string(typ.Actions[0].InputSchema); !strings.Contains(s, `"$defs":{"file":{`) {
 		t.Errorf("the input schema does not define the file: %s", s)
 	}
-	tests := []struct{ name, old, new, want string }{
+	tests := []refusal{
 		{"file not the file schema", `"file":{"$ref":"#/$defs/file"}`, `"file":{"type":"object"}`, "must be"},
 		{"file and body", `"file":"file",`, `"file":"file","body":"comment",`, "not both"},
 		{"form without a part", `"filePart":"file"`, `"filePart":""`, "file part"},
@@ -125,6 +103,16 @@ func TestCheckRefusesUploads(t *testing.T) {
 		{"fixed credentials", `"X-Atlassian-Token":"no-check"`, `"authorization":"Basic x"`, "fixed header"},
 		{"own $defs", `"additionalProperties":false,`, `"additionalProperties":false,"$defs":{},`, "reserved"},
 	}
+	testRefusals(t, good, tests)
+}
+
+// refusal is a change to a good definition and what the error it causes
+// must say.
+type refusal struct{ name, old, new, want string }
+
+// testRefusals checks that each change to good is refused with its error.
+func testRefusals(t *testing.T, good string, tests []refusal) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
